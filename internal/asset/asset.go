@@ -1,0 +1,263 @@
+// Package asset defines what an organisation registers as its own (addresses, prefixes,
+// AS numbers, domains, e-mail domains) and turns what people write into one canonical form.
+//
+// It is pure: the registry stores assets, the matcher indexes them, and both rely on the
+// canonical value this package produces, so that "Example.NL." and "example.nl" are one asset.
+package asset
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/idna"
+)
+
+// Kind is the kind of an asset.
+type Kind string
+
+// The kinds of asset.
+const (
+	IPv4        Kind = "ipv4"         // one IPv4 address
+	IPv6        Kind = "ipv6"         // one IPv6 address
+	IPv4Prefix  Kind = "ipv4-prefix"  // an IPv4 CIDR prefix
+	IPv6Prefix  Kind = "ipv6-prefix"  // an IPv6 CIDR prefix
+	ASN         Kind = "asn"          // an autonomous system number
+	Domain      Kind = "domain"       // exactly this domain name
+	DomainTree  Kind = "domain-tree"  // a domain name and all its subdomains
+	EmailDomain Kind = "email-domain" // the domain part of e-mail addresses
+)
+
+// Kinds lists every kind, in the order people usually think of them.
+var Kinds = []Kind{IPv4, IPv6, IPv4Prefix, IPv6Prefix, ASN, Domain, DomainTree, EmailDomain}
+
+// Valid reports whether k is one of Kinds.
+func (k Kind) Valid() bool {
+	for _, known := range Kinds {
+		if k == known {
+			return true
+		}
+	}
+	return false
+}
+
+// Verification says how sure Baken is that an organisation owns an asset.
+type Verification string
+
+// The verification states, from least to most trusted.
+const (
+	Unverified      Verification = "unverified"       // registered, not checked
+	DNSVerified     Verification = "dns-verified"     // proven by a DNS token
+	RegistryBacked  Verification = "registry-backed"  // backed by RIPE registry data
+	AnalystApproved Verification = "analyst-approved" // approved by an analyst
+	Lapsed          Verification = "lapsed"           // was dns-verified; the token is gone
+)
+
+// ParseVerification reads a verification state; "" is Unverified.
+func ParseVerification(s string) (Verification, error) {
+	switch v := Verification(strings.ToLower(strings.TrimSpace(s))); v {
+	case "":
+		return Unverified, nil
+	case Unverified, DNSVerified, RegistryBacked, AnalystApproved, Lapsed:
+		return v, nil
+	}
+	return "", fmt.Errorf("unknown verification state %q (want unverified, dns-verified, registry-backed, analyst-approved or lapsed)", s)
+}
+
+// Verified reports whether the state counts as verified for precedence.
+func (v Verification) Verified() bool {
+	return v == DNSVerified || v == RegistryBacked || v == AnalystApproved
+}
+
+// Asset is one canonical asset value.
+type Asset struct {
+	Kind  Kind
+	Value string // canonical: "192.0.2.0/24", "2001:db8::1", "AS64496", "example.nl", "*.example.nl", "@example.nl"
+}
+
+// String returns the value as people write it; Parse(a.String()) gives a back.
+func (a Asset) String() string { return a.Value }
+
+// Prefix returns the asset as a prefix (an address as a /32 or /128) for IP kinds.
+func (a Asset) Prefix() (netip.Prefix, bool) {
+	switch a.Kind {
+	case IPv4, IPv6:
+		ip, err := netip.ParseAddr(a.Value)
+		if err != nil {
+			return netip.Prefix{}, false
+		}
+		return netip.PrefixFrom(ip, ip.BitLen()), true
+	case IPv4Prefix, IPv6Prefix:
+		p, err := netip.ParsePrefix(a.Value)
+		return p, err == nil
+	}
+	return netip.Prefix{}, false
+}
+
+// ASNumber returns the AS number of an ASN asset.
+func (a Asset) ASNumber() (uint32, bool) {
+	if a.Kind != ASN {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(strings.TrimPrefix(a.Value, "AS"), 10, 32)
+	return uint32(n), err == nil
+}
+
+// DomainName returns the bare domain name of a domain, domain-tree or e-mail-domain asset.
+func (a Asset) DomainName() (string, bool) {
+	switch a.Kind {
+	case Domain:
+		return a.Value, true
+	case DomainTree:
+		return strings.TrimPrefix(a.Value, "*."), true
+	case EmailDomain:
+		return strings.TrimPrefix(a.Value, "@"), true
+	}
+	return "", false
+}
+
+// Parse infers the kind of value and returns its canonical form:
+//
+//	192.0.2.7, 2001:db8::7          an address
+//	192.0.2.0/24, 2001:db8::/32     a prefix (host bits must be zero; /32 and /128 are addresses)
+//	AS64496                         an AS number
+//	example.nl                      exactly this domain
+//	*.example.nl                    the domain and all its subdomains
+//	@example.nl                     an e-mail domain
+//
+// The error says, in words a person understands, what is wrong with the value.
+func Parse(value string) (Asset, error) {
+	v := strings.TrimSpace(value)
+	switch {
+	case v == "":
+		return Asset{}, errors.New("the asset is empty")
+	case strings.HasPrefix(v, "@"):
+		d, err := NormaliseDomain(v[1:])
+		if err != nil {
+			return Asset{}, fmt.Errorf("e-mail domain %q: %w", value, err)
+		}
+		return Asset{EmailDomain, "@" + d}, nil
+	case strings.HasPrefix(v, "*."):
+		d, err := NormaliseDomain(v[2:])
+		if err != nil {
+			return Asset{}, fmt.Errorf("domain %q: %w", value, err)
+		}
+		return Asset{DomainTree, "*." + d}, nil
+	case strings.Contains(v, "/"):
+		return parsePrefix(value, v)
+	case isASN(v):
+		n, err := strconv.ParseUint(v[2:], 10, 32)
+		if err != nil || n == 0 {
+			return Asset{}, fmt.Errorf("%q is not a valid AS number (AS1 to AS4294967295)", value)
+		}
+		return Asset{ASN, "AS" + strconv.FormatUint(n, 10)}, nil
+	}
+	if ip, err := netip.ParseAddr(v); err == nil {
+		return addressAsset(ip), nil
+	}
+	if looksNumeric(v) {
+		return Asset{}, fmt.Errorf("%q is not a valid IP address", value)
+	}
+	d, err := NormaliseDomain(v)
+	if err != nil {
+		return Asset{}, fmt.Errorf("domain %q: %w", value, err)
+	}
+	return Asset{Domain, d}, nil
+}
+
+// ParseKind parses value and checks that it is of kind want; an empty want accepts any kind.
+func ParseKind(want Kind, value string) (Asset, error) {
+	a, err := Parse(value)
+	if err != nil {
+		return Asset{}, err
+	}
+	if want != "" && a.Kind != want {
+		return Asset{}, fmt.Errorf("%q is a %s, not a %s", value, a.Kind, want)
+	}
+	return a, nil
+}
+
+func parsePrefix(orig, v string) (Asset, error) {
+	p, err := netip.ParsePrefix(v)
+	if err != nil {
+		return Asset{}, fmt.Errorf("%q is not a valid IP prefix (write it as 192.0.2.0/24 or 2001:db8::/32)", orig)
+	}
+	if p.Addr().Is4In6() {
+		return Asset{}, fmt.Errorf("%q is an IPv4-mapped IPv6 prefix; write the IPv4 prefix instead", orig)
+	}
+	if p.Addr().Zone() != "" {
+		return Asset{}, fmt.Errorf("%q has a zone; prefixes have none", orig)
+	}
+	if m := p.Masked(); m != p {
+		return Asset{}, fmt.Errorf("%q has host bits set; did you mean %s?", orig, m)
+	}
+	if p.IsSingleIP() {
+		return addressAsset(p.Addr()), nil
+	}
+	if p.Addr().Is4() {
+		return Asset{IPv4Prefix, p.String()}, nil
+	}
+	return Asset{IPv6Prefix, p.String()}, nil
+}
+
+func addressAsset(ip netip.Addr) Asset {
+	ip = ip.WithZone("")
+	if ip.Is4In6() {
+		ip = ip.Unmap()
+	}
+	if ip.Is4() {
+		return Asset{IPv4, ip.String()}
+	}
+	return Asset{IPv6, ip.String()}
+}
+
+func isASN(v string) bool {
+	if len(v) < 3 || !strings.EqualFold(v[:2], "AS") {
+		return false
+	}
+	for _, r := range v[2:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// looksNumeric reports whether v is only digits, dots and colons: a mistyped address,
+// not a domain name.
+func looksNumeric(v string) bool {
+	return strings.Trim(v, "0123456789.:") == ""
+}
+
+var domainProfile = idna.New(
+	idna.MapForLookup(),
+	idna.Transitional(false),
+	idna.StrictDomainName(true),
+	idna.ValidateLabels(true),
+	idna.VerifyDNSLength(true),
+	idna.BidiRule(),
+)
+
+// NormaliseDomain returns the canonical form of a domain name: lower case, IDNA A-labels,
+// no trailing dot. It refuses names that cannot be registered in the DNS, and single
+// labels ("localhost"), which no organisation owns.
+func NormaliseDomain(name string) (string, error) {
+	name = strings.TrimSuffix(strings.TrimSpace(name), ".")
+	if name == "" {
+		return "", errors.New("the domain name is empty")
+	}
+	ascii, err := domainProfile.ToASCII(name)
+	if err != nil {
+		return "", fmt.Errorf("not a valid domain name (%v)", unwrapIDNA(err))
+	}
+	if !strings.Contains(ascii, ".") {
+		return "", errors.New("a domain name needs at least two labels, like example.nl")
+	}
+	return ascii, nil
+}
+
+func unwrapIDNA(err error) string {
+	return strings.TrimPrefix(err.Error(), "idna: ")
+}
