@@ -1,0 +1,48 @@
+-- Organisations, their contacts and assets; durable jobs.
+CREATE TABLE organisations (
+    id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    ref        TEXT NOT NULL UNIQUE,
+    name       TEXT NOT NULL,
+    sector     TEXT NOT NULL DEFAULT '',
+    parent_id  BIGINT REFERENCES organisations (id) ON DELETE SET NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX organisations_parent ON organisations (parent_id);
+
+CREATE TABLE contacts (
+    id       BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    org_id   BIGINT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    email    TEXT NOT NULL,
+    role     TEXT NOT NULL DEFAULT 'security',
+    language TEXT NOT NULL DEFAULT 'en',
+    UNIQUE (org_id, email)
+);
+
+CREATE TABLE assets (
+    id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    org_id       BIGINT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    kind         TEXT NOT NULL,
+    value        TEXT NOT NULL,
+    verification TEXT NOT NULL DEFAULT 'unverified',
+    provenance   TEXT NOT NULL DEFAULT '',
+    created_at   TIMESTAMPTZ NOT NULL,
+    updated_at   TIMESTAMPTZ NOT NULL,
+    UNIQUE (org_id, kind, value)
+);
+
+CREATE TABLE jobs (
+    id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind         TEXT NOT NULL,
+    args         JSONB NOT NULL DEFAULT '{}',
+    state        TEXT NOT NULL,
+    attempt      INTEGER NOT NULL DEFAULT 0,
+    max_attempts INTEGER NOT NULL DEFAULT 10,
+    run_at       TIMESTAMPTZ NOT NULL,
+    locked_until TIMESTAMPTZ,
+    unique_key   TEXT UNIQUE,
+    last_error   TEXT NOT NULL DEFAULT '',
+    created_at   TIMESTAMPTZ NOT NULL,
+    finished_at  TIMESTAMPTZ
+);
+CREATE INDEX jobs_due ON jobs (state, run_at);

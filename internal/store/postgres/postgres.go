@@ -1,0 +1,70 @@
+// Package postgres is Baken's production storage engine: PostgreSQL through pgx. Several
+// baken processes may share one database: jobs are claimed with FOR UPDATE SKIP LOCKED and
+// migrations take an advisory lock.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/baken-cert/baken/internal/store"
+	"github.com/baken-cert/baken/internal/store/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// migrationLock is the advisory lock key that serialises migrations ("baken" in ASCII).
+const migrationLock = 0x62616b656e
+
+// Open connects to the database at url (postgres://...). Parameters the URL carries
+// beyond pgx's own, such as search_path, are set on every connection.
+func Open(ctx context.Context, url string) (*sqlstore.DB, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("BAKEN_DATABASE_URL: %w", err)
+	}
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(16)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connecting to PostgreSQL at %s:%d: %w", cfg.Host, cfg.Port, err)
+	}
+	sub, _ := fs.Sub(migrations, "migrations")
+	return sqlstore.New(db, sqlstore.Dialect{
+		Name:           "postgres",
+		Migrations:     sub,
+		Time:           func(t time.Time) any { return t.UTC() },
+		SkipLocked:     " FOR UPDATE SKIP LOCKED",
+		LockMigrations: lockMigrations,
+		CopyAssets:     copyAssets,
+	}), nil
+}
+
+func lockMigrations(ctx context.Context, conn *sql.Conn) (func(), error) {
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+		return nil, err
+	}
+	return func() { conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, migrationLock) }, nil
+}
+
+// copyAssets loads staged assets with COPY, the fastest way into PostgreSQL.
+func copyAssets(ctx context.Context, conn *sql.Conn, rows []store.AssetInput) error {
+	return conn.Raw(func(driverConn any) error {
+		pc := driverConn.(*stdlib.Conn).Conn()
+		_, err := pc.CopyFrom(ctx, pgx.Identifier{"import_assets"},
+			[]string{"org_ref", "kind", "value", "verification", "provenance"},
+			pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
+				r := rows[i]
+				return []any{r.OrgRef, string(r.Kind), r.Value, string(r.Verification), r.Provenance}, nil
+			}))
+		return err
+	})
+}

@@ -1,0 +1,141 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/baken-cert/baken/internal/asset"
+	"github.com/baken-cert/baken/internal/store"
+)
+
+const orgColumns = `o.id, o.ref, o.name, o.sector, COALESCE(p.ref, ''), o.created_at, o.updated_at`
+const orgFrom = ` FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id`
+
+func scanOrg(row interface{ Scan(...any) error }) (store.Organisation, error) {
+	var o store.Organisation
+	err := row.Scan(&o.ID, &o.Ref, &o.Name, &o.Sector, &o.ParentRef, &o.CreatedAt, &o.UpdatedAt)
+	return o, err
+}
+
+// Organisations implements store.RegistryStore.
+func (s *DB) Organisations(ctx context.Context, f store.OrgFilter) ([]store.Organisation, error) {
+	q := `SELECT ` + orgColumns + orgFrom
+	var args []any
+	if f.ParentRef != "" {
+		args = append(args, f.ParentRef)
+		q += ` WHERE p.ref = $1`
+	}
+	q += ` ORDER BY o.ref` + limit(f.Limit)
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing organisations: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Organisation
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// Organisation implements store.RegistryStore.
+func (s *DB) Organisation(ctx context.Context, ref string) (store.Organisation, error) {
+	o, err := scanOrg(s.db.QueryRowContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE o.ref = $1`, ref))
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, fmt.Errorf("organisation %q: %w", ref, store.ErrNotFound)
+	}
+	return o, err
+}
+
+// Contacts implements store.RegistryStore.
+func (s *DB) Contacts(ctx context.Context, orgID int64) ([]store.Contact, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, org_id, email, role, language FROM contacts WHERE org_id = $1 ORDER BY email`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("listing contacts: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Contact
+	for rows.Next() {
+		var c store.Contact
+		if err := rows.Scan(&c.ID, &c.OrgID, &c.Email, &c.Role, &c.Language); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Assets implements store.RegistryStore.
+func (s *DB) Assets(ctx context.Context, f store.AssetFilter) ([]store.Asset, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if f.OrgID != 0 {
+		add("org_id = $%d", f.OrgID)
+	}
+	if f.Kind != "" {
+		add("kind = $%d", string(f.Kind))
+	}
+	if f.AfterID != 0 {
+		add("id > $%d", f.AfterID)
+	}
+	q := `SELECT id, org_id, kind, value, verification, provenance, created_at FROM assets`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	q += ` ORDER BY id` + limit(f.Limit)
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing assets: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Asset
+	for rows.Next() {
+		var a store.Asset
+		var kind, verification string
+		if err := rows.Scan(&a.ID, &a.OrgID, &kind, &a.Value, &verification, &a.Provenance, &a.CreatedAt); err != nil {
+			return nil, err
+		}
+		a.Kind, a.Verification = asset.Kind(kind), asset.Verification(verification)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// AssetCounts implements store.RegistryStore.
+func (s *DB) AssetCounts(ctx context.Context, orgID int64) ([]store.AssetCount, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT kind, verification, COUNT(*) FROM assets WHERE org_id = $1
+		GROUP BY kind, verification ORDER BY kind, verification`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("counting assets: %w", err)
+	}
+	defer rows.Close()
+	var out []store.AssetCount
+	for rows.Next() {
+		var c store.AssetCount
+		var kind, verification string
+		if err := rows.Scan(&kind, &verification, &c.Count); err != nil {
+			return nil, err
+		}
+		c.Kind, c.Verification = asset.Kind(kind), asset.Verification(verification)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func limit(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" LIMIT %d", n)
+}

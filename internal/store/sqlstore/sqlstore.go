@@ -1,0 +1,210 @@
+// Package sqlstore implements store.Store once, over database/sql, for every engine.
+//
+// The engines share their SQL where the two dialects agree (numbered $n parameters,
+// ON CONFLICT, RETURNING); an engine package (store/sqlite, store/postgres) supplies a
+// Dialect for the rest: how times are written, how claims lock rows, how a bulk load
+// reaches the staging table, and its own migrations.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/baken-cert/baken/internal/store"
+)
+
+// Dialect is what differs between engines.
+type Dialect struct {
+	// Name is the engine's name, as store.Store.Engine reports it.
+	Name string
+	// Migrations holds the engine's NNNN_name.sql files at its root.
+	Migrations fs.FS
+	// Time converts a time for use as a query argument (SQLite compares times as text,
+	// so they must sort as text).
+	Time func(time.Time) any
+	// SkipLocked is appended to the subquery that picks jobs to claim.
+	SkipLocked string
+	// LockMigrations serialises migrations across processes; it returns the unlock.
+	LockMigrations func(ctx context.Context, conn *sql.Conn) (func(), error)
+	// CopyAssets bulk-loads rows into the temporary table import_assets on conn.
+	CopyAssets func(ctx context.Context, conn *sql.Conn, rows []store.AssetInput) error
+}
+
+// DB is a store.Store over a database/sql handle.
+type DB struct {
+	db *sql.DB
+	d  Dialect
+}
+
+// New returns a store over db speaking dialect d. It owns db: Close closes it.
+func New(db *sql.DB, d Dialect) *DB { return &DB{db: db, d: d} }
+
+var _ store.Store = (*DB)(nil)
+
+// Engine implements store.Store.
+func (s *DB) Engine() string { return s.d.Name }
+
+// SQL returns the underlying handle, for the engine packages and tests.
+func (s *DB) SQL() *sql.DB { return s.db }
+
+// Close implements store.Store.
+func (s *DB) Close() error { return s.db.Close() }
+
+// Ping implements store.Store: the database answers and every migration is applied.
+func (s *DB) Ping(ctx context.Context) error {
+	want, err := s.migrations()
+	if err != nil {
+		return err
+	}
+	var have int
+	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+		return fmt.Errorf("reading schema version: %w", err)
+	}
+	if latest := want[len(want)-1].version; have < latest {
+		return fmt.Errorf("schema version %d, want %d: run baken migrate", have, latest)
+	}
+	return nil
+}
+
+type migration struct {
+	version int
+	name    string
+}
+
+func (s *DB) migrations() ([]migration, error) {
+	files, err := fs.Glob(s.d.Migrations, "*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, f := range files {
+		num, _, ok := strings.Cut(f, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number and _", f)
+		}
+		out = append(out, migration{v, f})
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no migrations embedded")
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	return out, nil
+}
+
+// Migrate implements store.Store. Each migration runs in its own transaction.
+func (s *DB) Migrate(ctx context.Context) error {
+	all, err := s.migrations()
+	if err != nil {
+		return err
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	unlock, err := s.d.LockMigrations(ctx, conn)
+	if err != nil {
+		return fmt.Errorf("locking migrations: %w", err)
+	}
+	defer unlock()
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("creating schema_migrations: %w", err)
+	}
+	var have int
+	if err := conn.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+		return err
+	}
+	for _, m := range all {
+		if m.version <= have {
+			continue
+		}
+		if err := s.apply(ctx, conn, m); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+	}
+	return nil
+}
+
+func (s *DB) apply(ctx context.Context, conn *sql.Conn, m migration) error {
+	body, err := fs.ReadFile(s.d.Migrations, path.Clean(m.name))
+	if err != nil {
+		return err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+		m.version, m.name, time.Now().UTC().Format(time.RFC3339)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// queryer is what both *sql.DB, *sql.Conn and *sql.Tx offer.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// insertRows inserts rows with multi-row VALUES statements of at most batch rows:
+// prefix is "INSERT INTO t (a, b) VALUES", suffix what follows the values. It returns
+// the number of rows affected.
+func insertRows(ctx context.Context, q queryer, prefix, suffix string, rows [][]any, batch int) (int64, error) {
+	var affected int64
+	for len(rows) > 0 {
+		n := min(batch, len(rows))
+		var sb strings.Builder
+		sb.WriteString(prefix)
+		args := make([]any, 0, n*len(rows[0]))
+		for i, row := range rows[:n] {
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			sb.WriteByte('(')
+			for j, v := range row {
+				if j > 0 {
+					sb.WriteByte(',')
+				}
+				args = append(args, v)
+				sb.WriteString("$" + strconv.Itoa(len(args)))
+			}
+			sb.WriteByte(')')
+		}
+		sb.WriteString(" " + suffix)
+		res, err := q.ExecContext(ctx, sb.String(), args...)
+		if err != nil {
+			return affected, err
+		}
+		k, _ := res.RowsAffected()
+		affected += k
+		rows = rows[n:]
+	}
+	return affected, nil
+}
+
+// StageAssetRows is the multi-row insert into import_assets that engines without a
+// faster bulk path use as their Dialect.CopyAssets.
+func StageAssetRows(ctx context.Context, conn *sql.Conn, rows []store.AssetInput) error {
+	vals := make([][]any, len(rows))
+	for i, r := range rows {
+		vals[i] = []any{r.OrgRef, string(r.Kind), r.Value, string(r.Verification), r.Provenance}
+	}
+	_, err := insertRows(ctx, conn, `INSERT INTO import_assets (org_ref, kind, value, verification, provenance) VALUES`, "", vals, 400)
+	return err
+}

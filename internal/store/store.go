@@ -1,0 +1,160 @@
+// Package store defines how Baken keeps its state: one Store interface, with an
+// implementation per database engine (store/sqlite, the embedded default, and
+// store/postgres, for production) and one conformance suite (store/storetest) that both
+// must pass.
+//
+// Work that a change causes is written in the same transaction as the change (the jobs
+// in RegistryImport.Commit, for instance), so that a crash can never lose it.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/baken-cert/baken/internal/asset"
+)
+
+// ErrNotFound is returned when the thing asked for does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store is Baken's state, on one database engine.
+type Store interface {
+	// Engine names the database engine: "sqlite" or "postgres".
+	Engine() string
+	// Migrate brings the schema up to date; it is safe to call from several processes.
+	Migrate(ctx context.Context) error
+	// Ping checks that the database answers and its schema is current.
+	Ping(ctx context.Context) error
+	Close() error
+
+	RegistryStore
+	JobStore
+}
+
+// RegistryStore keeps organisations, their contacts and their assets.
+type RegistryStore interface {
+	// BeginRegistryImport starts a bulk import; see RegistryImport.
+	BeginRegistryImport(ctx context.Context) (RegistryImport, error)
+	// Organisations lists organisations ordered by ref.
+	Organisations(ctx context.Context, f OrgFilter) ([]Organisation, error)
+	// Organisation returns the organisation with this ref, or ErrNotFound.
+	Organisation(ctx context.Context, ref string) (Organisation, error)
+	// Contacts lists the contacts of an organisation, ordered by e-mail address.
+	Contacts(ctx context.Context, orgID int64) ([]Contact, error)
+	// Assets lists assets ordered by id, a page at a time (keyset pagination on AfterID).
+	Assets(ctx context.Context, f AssetFilter) ([]Asset, error)
+	// AssetCounts counts an organisation's assets by kind and verification state.
+	AssetCounts(ctx context.Context, orgID int64) ([]AssetCount, error)
+}
+
+// RegistryImport is one bulk import in progress. Assets are staged first (fast, in
+// batches, outside the main transaction), then Commit writes the organisations, contacts
+// and assets in one transaction. Either Commit or Rollback must be called.
+type RegistryImport interface {
+	// StageAssets adds assets to the import. Staging the same asset twice is harmless.
+	StageAssets(ctx context.Context, assets []AssetInput) error
+	// Commit writes everything staged, and the jobs, in one transaction.
+	Commit(ctx context.Context, c ImportCommit) (ImportResult, error)
+	// Rollback abandons the import; after Commit it does nothing.
+	Rollback() error
+}
+
+// Organisation is a company or an intermediary that registers assets.
+type Organisation struct {
+	ID        int64
+	Ref       string // stable reference, e.g. a chamber-of-commerce number; unique
+	Name      string
+	Sector    string
+	ParentRef string // the intermediary that manages this organisation, "" for none
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// OrgFilter narrows Organisations.
+type OrgFilter struct {
+	ParentRef string // only the children of this organisation
+	Limit     int    // 0 means no limit
+}
+
+// Contact is an e-mail address that receives an organisation's notifications.
+type Contact struct {
+	ID       int64
+	OrgID    int64
+	Email    string
+	Role     string // "security", "abuse", "technical", ...
+	Language string // "nl" or "en"
+}
+
+// Asset is a registered asset of an organisation.
+type Asset struct {
+	ID           int64
+	OrgID        int64
+	Kind         asset.Kind
+	Value        string
+	Verification asset.Verification
+	Provenance   string // where it came from: "import:members.csv", "portal:user@example.nl", ...
+	CreatedAt    time.Time
+}
+
+// AssetFilter narrows Assets.
+type AssetFilter struct {
+	OrgID   int64      // 0 means every organisation
+	Kind    asset.Kind // "" means every kind
+	AfterID int64      // only assets with a larger id
+	Limit   int        // 0 means no limit
+}
+
+// AssetCount is the number of assets of one kind in one verification state.
+type AssetCount struct {
+	Kind         asset.Kind
+	Verification asset.Verification
+	Count        int
+}
+
+// OrgInput is an organisation as an import describes it; it is matched by Ref.
+type OrgInput struct {
+	Ref       string
+	Name      string
+	Sector    string // "" keeps the stored sector
+	ParentRef string // "" keeps the stored parent
+}
+
+// ContactInput is a contact as an import describes it; it is matched by (OrgRef, Email).
+type ContactInput struct {
+	OrgRef   string
+	Email    string
+	Role     string
+	Language string
+}
+
+// AssetInput is an asset as an import describes it; it is matched by (OrgRef, Kind, Value).
+type AssetInput struct {
+	OrgRef       string
+	Kind         asset.Kind
+	Value        string
+	Verification asset.Verification // for a new asset; an existing one keeps its state
+	Provenance   string
+}
+
+// ImportCommit is what Commit writes besides the staged assets.
+type ImportCommit struct {
+	Organisations []OrgInput
+	Contacts      []ContactInput
+	// ReplaceOrgRefs lists the organisations whose assets become exactly those staged
+	// for them: their other assets are removed.
+	ReplaceOrgRefs []string
+	// Jobs are inserted in the same transaction.
+	Jobs []JobInput
+	Now  time.Time
+}
+
+// ImportResult counts what Commit changed.
+type ImportResult struct {
+	OrganisationsAdded   int
+	OrganisationsUpdated int
+	ContactsAdded        int
+	AssetsAdded          int
+	AssetsUnchanged      int
+	AssetsRemoved        int
+}

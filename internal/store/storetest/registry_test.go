@@ -1,0 +1,207 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baken-cert/baken/internal/asset"
+	"github.com/baken-cert/baken/internal/store"
+)
+
+var t0 = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+
+// importAll runs one whole import.
+func importAll(t *testing.T, s store.Store, assets []store.AssetInput, c store.ImportCommit) (store.ImportResult, error) {
+	t.Helper()
+	ctx := context.Background()
+	im, err := s.BeginRegistryImport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer im.Rollback()
+	if err := im.StageAssets(ctx, assets); err != nil {
+		t.Fatal(err)
+	}
+	if c.Now.IsZero() {
+		c.Now = t0
+	}
+	return im.Commit(ctx, c)
+}
+
+func assetIn(ref, value string) store.AssetInput {
+	a, err := asset.Parse(value)
+	if err != nil {
+		panic(err)
+	}
+	return store.AssetInput{OrgRef: ref, Kind: a.Kind, Value: a.Value, Verification: asset.Unverified, Provenance: "test"}
+}
+
+func TestRegistryImport(t *testing.T) {
+	ForEachEngine(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		orgs := []store.OrgInput{
+			{Ref: "cert", Name: "Sector CERT", Sector: "insurance"},
+			{Ref: "100", Name: "Acme B.V.", Sector: "retail", ParentRef: "cert"},
+		}
+		assets := []store.AssetInput{
+			assetIn("100", "192.0.2.0/24"), assetIn("100", "example.nl"), assetIn("100", "*.example.nl"),
+			assetIn("100", "example.nl"), // a duplicate in the file
+			assetIn("cert", "AS64496"),
+		}
+		contacts := []store.ContactInput{{OrgRef: "100", Email: "soc@example.nl", Role: "security", Language: "nl"}}
+		res, err := importAll(t, s, assets, store.ImportCommit{Organisations: orgs, Contacts: contacts})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := store.ImportResult{OrganisationsAdded: 2, ContactsAdded: 1, AssetsAdded: 4}
+		if res != want {
+			t.Fatalf("first import: %+v, want %+v", res, want)
+		}
+
+		res, err = importAll(t, s, assets, store.ImportCommit{Organisations: orgs, Contacts: contacts})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (store.ImportResult{AssetsUnchanged: 4}); res != want {
+			t.Fatalf("second import changed something: %+v", res)
+		}
+
+		o, err := s.Organisation(ctx, "100")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Name != "Acme B.V." || o.ParentRef != "cert" || o.Sector != "retail" || !o.CreatedAt.Equal(t0) {
+			t.Fatalf("organisation: %+v", o)
+		}
+		children, err := s.Organisations(ctx, store.OrgFilter{ParentRef: "cert"})
+		if err != nil || len(children) != 1 || children[0].Ref != "100" {
+			t.Fatalf("children of cert: %+v, %v", children, err)
+		}
+		cs, err := s.Contacts(ctx, o.ID)
+		if err != nil || len(cs) != 1 || cs[0].Email != "soc@example.nl" || cs[0].Language != "nl" {
+			t.Fatalf("contacts: %+v, %v", cs, err)
+		}
+		got, err := s.Assets(ctx, store.AssetFilter{OrgID: o.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var values []string
+		for _, a := range got {
+			values = append(values, string(a.Kind)+" "+a.Value+" "+string(a.Verification))
+		}
+		if strings.Join(values, "|") != "ipv4-prefix 192.0.2.0/24 unverified|domain example.nl unverified|domain-tree *.example.nl unverified" {
+			t.Fatalf("assets: %v", values)
+		}
+		counts, err := s.AssetCounts(ctx, o.ID)
+		if err != nil || len(counts) != 3 {
+			t.Fatalf("counts: %+v, %v", counts, err)
+		}
+		if _, err := s.Organisation(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("unknown organisation: %v, want ErrNotFound", err)
+		}
+	})
+}
+
+func TestRegistryImportReplace(t *testing.T) {
+	ForEachEngine(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		orgs := []store.OrgInput{{Ref: "a", Name: "A"}, {Ref: "b", Name: "B"}}
+		first := []store.AssetInput{assetIn("a", "a.example"), assetIn("a", "192.0.2.1"), assetIn("b", "b.example")}
+		if _, err := importAll(t, s, first, store.ImportCommit{Organisations: orgs}); err != nil {
+			t.Fatal(err)
+		}
+		second := []store.AssetInput{assetIn("a", "a.example"), assetIn("a", "2001:db8::/32")}
+		res, err := importAll(t, s, second, store.ImportCommit{Organisations: orgs[:1], ReplaceOrgRefs: []string{"a"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.AssetsAdded != 1 || res.AssetsRemoved != 1 || res.AssetsUnchanged != 1 {
+			t.Fatalf("replace: %+v", res)
+		}
+		all, err := s.Assets(ctx, store.AssetFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var values []string
+		for _, a := range all {
+			values = append(values, a.Value)
+		}
+		if got := strings.Join(values, " "); got != "a.example b.example 2001:db8::/32" {
+			t.Fatalf("after replace: %s (b's asset must stay)", got)
+		}
+	})
+}
+
+func TestRegistryImportParents(t *testing.T) {
+	ForEachEngine(t, func(t *testing.T, s store.Store) {
+		_, err := importAll(t, s, nil, store.ImportCommit{Organisations: []store.OrgInput{{Ref: "x", Name: "X", ParentRef: "missing"}}})
+		if err == nil || !strings.Contains(err.Error(), `parent "missing" does not exist`) {
+			t.Fatalf("unknown parent: %v", err)
+		}
+		if _, err := importAll(t, s, nil, store.ImportCommit{Organisations: []store.OrgInput{{Ref: "p", Name: "P"}, {Ref: "c", Name: "C", ParentRef: "p"}}}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = importAll(t, s, nil, store.ImportCommit{Organisations: []store.OrgInput{{Ref: "p", Name: "P", ParentRef: "c"}}})
+		if err == nil || !strings.Contains(err.Error(), "loop") {
+			t.Fatalf("parent loop: %v", err)
+		}
+		orgs, err := s.Organisations(context.Background(), store.OrgFilter{})
+		if err != nil || len(orgs) != 2 {
+			t.Fatalf("a failed import must change nothing: %+v, %v", orgs, err)
+		}
+	})
+}
+
+func TestRegistryImportJobsInSameTransaction(t *testing.T) {
+	ForEachEngine(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		job := store.JobInput{Kind: "registry.changed"}
+		if _, err := importAll(t, s, nil, store.ImportCommit{Organisations: []store.OrgInput{{Ref: "x", Name: "X", ParentRef: "missing"}}, Jobs: []store.JobInput{job}}); err == nil {
+			t.Fatal("want an error")
+		}
+		jobs, _ := s.Jobs(ctx, store.JobFilter{})
+		if len(jobs) != 0 {
+			t.Fatalf("a failed import left %d jobs", len(jobs))
+		}
+		if _, err := importAll(t, s, []store.AssetInput{assetIn("y", "y.example")}, store.ImportCommit{Organisations: []store.OrgInput{{Ref: "y", Name: "Y"}}, Jobs: []store.JobInput{job}}); err != nil {
+			t.Fatal(err)
+		}
+		jobs, _ = s.Jobs(ctx, store.JobFilter{Kind: "registry.changed"})
+		if len(jobs) != 1 {
+			t.Fatalf("jobs after import: %d, want 1", len(jobs))
+		}
+	})
+}
+
+func TestAssetsPagination(t *testing.T) {
+	ForEachEngine(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		var in []store.AssetInput
+		for i := range 250 {
+			in = append(in, assetIn("p", fmt.Sprintf("10.%d.%d.0/24", i/256, i%256)))
+		}
+		if _, err := importAll(t, s, in, store.ImportCommit{Organisations: []store.OrgInput{{Ref: "p", Name: "P"}}}); err != nil {
+			t.Fatal(err)
+		}
+		var seen int
+		var after int64
+		for {
+			page, err := s.Assets(ctx, store.AssetFilter{Kind: asset.IPv4Prefix, AfterID: after, Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			seen += len(page)
+			after = page[len(page)-1].ID
+		}
+		if seen != 250 {
+			t.Fatalf("paged through %d assets, want 250", seen)
+		}
+	})
+}
