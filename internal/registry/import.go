@@ -1,0 +1,279 @@
+package registry
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/mail"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/baken-cert/baken/internal/asset"
+	"github.com/baken-cert/baken/internal/store"
+)
+
+// ImportOptions say how to import a file.
+type ImportOptions struct {
+	Format Format
+	// Source names the file, for the assets' provenance ("import:<Source>").
+	Source string
+	// Replace makes each listed organisation's assets exactly those in the file. An
+	// organisation with a rejected row keeps all its assets, so that a typo never removes
+	// one; so does every organisation when a row could not be read at all.
+	Replace bool
+	// Verification is the state of new assets; "" is unverified.
+	Verification asset.Verification
+	// DefaultLanguage is the language of contacts whose row names none; "" is "nl".
+	DefaultLanguage string
+}
+
+// ImportReport says what an import did.
+type ImportReport struct {
+	Rows           int        `json:"rows"`
+	Rejected       []RowError `json:"rejected"`
+	IgnoredColumns []string   `json:"ignored_columns,omitempty"`
+	// NotReplaced lists the organisations whose assets --replace left alone because
+	// one of their rows was rejected.
+	NotReplaced []string `json:"not_replaced,omitempty"`
+	store.ImportResult
+}
+
+// stageBatch is how many assets go to the store at a time.
+const stageBatch = 10000
+
+// Import reads an import file and writes its organisations, contacts and assets. Bad rows
+// are reported in the report with their line and reason; the good rows are imported. The
+// error is for a file that cannot be read or written at all, in which case nothing changes.
+func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (ImportReport, error) {
+	rows, err := newRowReader(r, opts.Format)
+	if err != nil {
+		return ImportReport{}, err
+	}
+	im, err := s.store.BeginRegistryImport(ctx)
+	if err != nil {
+		return ImportReport{}, err
+	}
+	defer im.Rollback()
+	b := newImportBuilder(opts)
+	rep := ImportReport{IgnoredColumns: rows.Ignored()}
+	batch := make([]store.AssetInput, 0, stageBatch)
+	for {
+		row, err := rows.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var rowErr RowError
+		if errors.As(err, &rowErr) {
+			rep.Rows++
+			rep.Rejected = append(rep.Rejected, rowErr)
+			b.unreadable = true
+			continue
+		}
+		if err != nil {
+			return ImportReport{}, fmt.Errorf("reading the file: %w", err)
+		}
+		rep.Rows++
+		a, ok, err := b.add(row)
+		if err != nil {
+			rep.Rejected = append(rep.Rejected, RowError{Line: row.Line, Reason: err.Error()})
+			continue
+		}
+		if ok {
+			batch = append(batch, a)
+		}
+		if len(batch) == stageBatch {
+			if err := im.StageAssets(ctx, batch); err != nil {
+				return ImportReport{}, err
+			}
+			batch = batch[:0]
+		}
+	}
+	if err := im.StageAssets(ctx, batch); err != nil {
+		return ImportReport{}, err
+	}
+	rep.Rejected = append(rep.Rejected, s.checkParents(ctx, b)...)
+	commit := b.commit(rep.Rejected)
+	rep.NotReplaced = b.notReplaced
+	commit.Now = time.Now()
+	res, err := im.Commit(ctx, commit)
+	if err != nil {
+		return ImportReport{}, err
+	}
+	rep.ImportResult = res
+	sort.Slice(rep.Rejected, func(i, j int) bool { return rep.Rejected[i].Line < rep.Rejected[j].Line })
+	return rep, nil
+}
+
+// importBuilder validates rows and gathers the organisations and contacts they name.
+type importBuilder struct {
+	opts        ImportOptions
+	orgs        map[string]*orgSeen
+	order       []string
+	lines       map[string][]int // every row naming an organisation, good or bad
+	unreadable  bool             // a row could not be read, so its organisation is unknown
+	contacts    map[[2]string]store.ContactInput
+	notReplaced []string
+}
+
+type orgSeen struct {
+	in        store.OrgInput
+	firstLine int
+}
+
+func newImportBuilder(opts ImportOptions) *importBuilder {
+	if opts.Verification == "" {
+		opts.Verification = asset.Unverified
+	}
+	if opts.DefaultLanguage == "" {
+		opts.DefaultLanguage = "nl"
+	}
+	return &importBuilder{opts: opts, orgs: make(map[string]*orgSeen), lines: make(map[string][]int), contacts: make(map[[2]string]store.ContactInput)}
+}
+
+// add validates one row; it returns the row's asset when it has one.
+func (b *importBuilder) add(row Row) (store.AssetInput, bool, error) {
+	if row.Organisation == "" {
+		return store.AssetInput{}, false, errors.New("the organisation is empty")
+	}
+	ref := cmp.Or(row.OrgRef, row.Organisation)
+	b.lines[ref] = append(b.lines[ref], row.Line)
+	if row.Parent == ref {
+		return store.AssetInput{}, false, fmt.Errorf("organisation %q cannot be its own parent", ref)
+	}
+	var contact store.ContactInput
+	if row.ContactEmail != "" || row.Language != "" {
+		c, err := b.contact(ref, row)
+		if err != nil {
+			return store.AssetInput{}, false, err
+		}
+		contact = c
+	}
+	var a asset.Asset
+	if row.Asset != "" || row.ContactEmail == "" {
+		var err error
+		if a, err = asset.Parse(row.Asset); err != nil {
+			return store.AssetInput{}, false, err
+		}
+	}
+	if err := b.org(ref, row); err != nil {
+		return store.AssetInput{}, false, err
+	}
+	if contact.Email != "" {
+		b.contacts[[2]string{ref, contact.Email}] = contact
+	}
+	if a.Value == "" {
+		return store.AssetInput{}, false, nil
+	}
+	return store.AssetInput{OrgRef: ref, Kind: a.Kind, Value: a.Value, Verification: b.opts.Verification,
+		Provenance: "import:" + b.opts.Source}, true, nil
+}
+
+// org records the organisation a row names, and refuses a row that contradicts an
+// earlier row about the same organisation.
+func (b *importBuilder) org(ref string, row Row) error {
+	o, ok := b.orgs[ref]
+	if !ok {
+		b.orgs[ref] = &orgSeen{in: store.OrgInput{Ref: ref, Name: row.Organisation, Sector: row.Sector, ParentRef: row.Parent},
+			firstLine: row.Line}
+		b.order = append(b.order, ref)
+		return nil
+	}
+	switch {
+	case o.in.Name != row.Organisation:
+		return fmt.Errorf("organisation %q is called %q on line %d", ref, o.in.Name, o.firstLine)
+	case row.Sector != "" && o.in.Sector != "" && row.Sector != o.in.Sector:
+		return fmt.Errorf("organisation %q has sector %q on line %d", ref, o.in.Sector, o.firstLine)
+	case row.Parent != "" && o.in.ParentRef != "" && row.Parent != o.in.ParentRef:
+		return fmt.Errorf("organisation %q has parent %q on line %d", ref, o.in.ParentRef, o.firstLine)
+	}
+	o.in.Sector = cmp.Or(o.in.Sector, row.Sector)
+	o.in.ParentRef = cmp.Or(o.in.ParentRef, row.Parent)
+	return nil
+}
+
+func (b *importBuilder) contact(ref string, row Row) (store.ContactInput, error) {
+	if row.ContactEmail == "" {
+		return store.ContactInput{}, errors.New("a language needs a contact_email")
+	}
+	email, err := NormaliseEmail(row.ContactEmail)
+	if err != nil {
+		return store.ContactInput{}, err
+	}
+	lang := strings.ToLower(cmp.Or(row.Language, b.opts.DefaultLanguage))
+	if lang != "nl" && lang != "en" {
+		return store.ContactInput{}, fmt.Errorf("language %q: want nl or en", row.Language)
+	}
+	return store.ContactInput{OrgRef: ref, Email: email, Role: "security", Language: lang}, nil
+}
+
+// NormaliseEmail checks an e-mail address and lower-cases its domain.
+func NormaliseEmail(s string) (string, error) {
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Name != "" || !strings.Contains(addr.Address, "@") {
+		return "", fmt.Errorf("contact_email %q is not an e-mail address", s)
+	}
+	local, domain, _ := strings.Cut(addr.Address, "@")
+	d, err := asset.NormaliseDomain(domain)
+	if err != nil {
+		return "", fmt.Errorf("contact_email %q: %w", s, err)
+	}
+	return local + "@" + d, nil
+}
+
+// checkParents rejects the parent link of organisations whose parent is neither in the
+// file nor registered; the organisation itself is imported without it.
+func (s *Service) checkParents(ctx context.Context, b *importBuilder) []RowError {
+	var out []RowError
+	for _, ref := range b.order {
+		o := b.orgs[ref]
+		p := o.in.ParentRef
+		if p == "" || b.orgs[p] != nil {
+			continue
+		}
+		if _, err := s.store.Organisation(ctx, p); err == nil {
+			continue
+		}
+		out = append(out, RowError{Line: o.firstLine, Reason: fmt.Sprintf("parent %q is not a known organisation: %q was imported without a parent", p, ref)})
+		o.in.ParentRef = ""
+	}
+	return out
+}
+
+func (b *importBuilder) commit(rejected []RowError) store.ImportCommit {
+	bad := make(map[int]bool, len(rejected))
+	for _, r := range rejected {
+		bad[r.Line] = true
+	}
+	var c store.ImportCommit
+	for _, ref := range b.order {
+		o := b.orgs[ref]
+		c.Organisations = append(c.Organisations, o.in)
+		if !b.opts.Replace {
+			continue
+		}
+		if b.unreadable || hasBad(b.lines[ref], bad) {
+			b.notReplaced = append(b.notReplaced, ref)
+			continue
+		}
+		c.ReplaceOrgRefs = append(c.ReplaceOrgRefs, ref)
+	}
+	for _, ct := range b.contacts {
+		c.Contacts = append(c.Contacts, ct)
+	}
+	sort.Slice(c.Contacts, func(i, j int) bool {
+		return c.Contacts[i].OrgRef+c.Contacts[i].Email < c.Contacts[j].OrgRef+c.Contacts[j].Email
+	})
+	return c
+}
+
+func hasBad(lines []int, bad map[int]bool) bool {
+	for _, l := range lines {
+		if bad[l] {
+			return true
+		}
+	}
+	return false
+}

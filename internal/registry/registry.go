@@ -1,0 +1,15 @@
+// Package registry keeps the organisations Baken serves, their contacts and the assets
+// they own: bulk import from CSV and JSON Lines, and looking them up.
+package registry
+
+import (
+	"github.com/baken-cert/baken/internal/store"
+)
+
+// Service is the registry, over a store.
+type Service struct {
+	store store.Store
+}
+
+// New returns the registry over s.
+func New(s store.Store) *Service { return &Service{store: s} }

@@ -1,0 +1,176 @@
+package registry
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// Format is the format of an import file.
+type Format string
+
+// The import formats.
+const (
+	CSV   Format = "csv"   // a header row, then one row per asset
+	JSONL Format = "jsonl" // one JSON object per line, with the same field names
+)
+
+// FormatFor guesses the format from a file name: .jsonl, .ndjson and .json are JSON Lines,
+// anything else CSV.
+func FormatFor(name string) Format {
+	switch {
+	case strings.HasSuffix(name, ".jsonl"), strings.HasSuffix(name, ".ndjson"), strings.HasSuffix(name, ".json"):
+		return JSONL
+	}
+	return CSV
+}
+
+// Columns are the field names an import row may have; organisation and asset are required.
+var Columns = []string{"organisation", "asset", "org_ref", "contact_email", "language", "sector", "parent"}
+
+// Row is one row of an import file, as written.
+type Row struct {
+	Line         int
+	Organisation string `json:"organisation"`
+	Asset        string `json:"asset"`
+	OrgRef       string `json:"org_ref"`
+	ContactEmail string `json:"contact_email"`
+	Language     string `json:"language"`
+	Sector       string `json:"sector"`
+	Parent       string `json:"parent"`
+}
+
+// RowError says why a row was rejected.
+type RowError struct {
+	Line   int    `json:"line"`
+	Reason string `json:"reason"`
+}
+
+func (e RowError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Reason) }
+
+// rowReader reads rows one at a time. Next returns io.EOF at the end, a RowError for a
+// row that cannot be read (the next call goes on), any other error for a file that
+// cannot be read at all.
+type rowReader interface {
+	Next() (Row, error)
+	// Ignored lists the columns that are not import fields.
+	Ignored() []string
+}
+
+func newRowReader(r io.Reader, f Format) (rowReader, error) {
+	switch f {
+	case CSV:
+		return newCSVRows(r)
+	case JSONL:
+		return &jsonRows{sc: newLineScanner(r)}, nil
+	}
+	return nil, fmt.Errorf("unknown format %q (want csv or jsonl)", f)
+}
+
+type csvRows struct {
+	r       *csv.Reader
+	index   map[string]int
+	ignored []string
+}
+
+func newCSVRows(r io.Reader) (*csvRows, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, errors.New("the file is empty: it needs a header row with at least the columns organisation and asset")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the header row: %w", err)
+	}
+	c := &csvRows{r: cr, index: make(map[string]int)}
+	for i, h := range header {
+		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if !slices.Contains(Columns, name) {
+			c.ignored = append(c.ignored, h)
+			continue
+		}
+		if _, dup := c.index[name]; dup {
+			return nil, fmt.Errorf("the header names the column %q twice", name)
+		}
+		c.index[name] = i
+	}
+	for _, need := range []string{"organisation", "asset"} {
+		if _, ok := c.index[need]; !ok {
+			return nil, fmt.Errorf("the header row has no %q column (it has: %s); the columns are: %s",
+				need, strings.Join(header, ", "), strings.Join(Columns, ", "))
+		}
+	}
+	return c, nil
+}
+
+func (c *csvRows) Ignored() []string { return c.ignored }
+
+func (c *csvRows) Next() (Row, error) {
+	rec, err := c.r.Read()
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return Row{}, RowError{Line: pe.StartLine, Reason: pe.Err.Error()}
+		}
+		return Row{}, err
+	}
+	line, _ := c.r.FieldPos(0)
+	field := func(name string) string {
+		if i, ok := c.index[name]; ok && i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	if len(rec) > len(c.index)+len(c.ignored) {
+		return Row{}, RowError{Line: line, Reason: fmt.Sprintf("the row has %d fields, the header %d", len(rec), len(c.index)+len(c.ignored))}
+	}
+	return Row{
+		Line: line, Organisation: field("organisation"), Asset: field("asset"), OrgRef: field("org_ref"),
+		ContactEmail: field("contact_email"), Language: field("language"), Sector: field("sector"), Parent: field("parent"),
+	}, nil
+}
+
+type jsonRows struct {
+	sc   *bufio.Scanner
+	line int
+}
+
+func newLineScanner(r io.Reader) *bufio.Scanner {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	return sc
+}
+
+func (j *jsonRows) Ignored() []string { return nil }
+
+func (j *jsonRows) Next() (Row, error) {
+	for j.sc.Scan() {
+		j.line++
+		b := bytes.TrimSpace(j.sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		var row Row
+		if err := json.Unmarshal(b, &row); err != nil {
+			return Row{}, RowError{Line: j.line, Reason: "not a JSON object with string fields: " + err.Error()}
+		}
+		row.Line = j.line
+		return row, nil
+	}
+	if err := j.sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return Row{}, fmt.Errorf("line %d is longer than 1 MiB", j.line+1)
+		}
+		return Row{}, err
+	}
+	return Row{}, io.EOF
+}
