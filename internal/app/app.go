@@ -1,0 +1,126 @@
+// Package app wires Baken together: it opens the store, builds the services and the
+// background job runner, mounts the HTTP surfaces, and starts and stops them in order.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/baken-cert/baken/internal/config"
+	"github.com/baken-cert/baken/internal/job"
+	"github.com/baken-cert/baken/internal/registry"
+	"github.com/baken-cert/baken/internal/store"
+	"github.com/baken-cert/baken/internal/store/postgres"
+	"github.com/baken-cert/baken/internal/store/sqlite"
+)
+
+// App is one baken process.
+type App struct {
+	Config   *config.Config
+	Log      *slog.Logger
+	Store    store.Store
+	Registry *registry.Service
+	Jobs     *job.Runner
+	Metrics  *prometheus.Registry
+}
+
+// OpenStore opens the database the configuration names, without migrating it.
+func OpenStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
+	if cfg.DatabaseURL != "" {
+		return postgres.Open(ctx, cfg.DatabaseURL)
+	}
+	return sqlite.Open(ctx, cfg.SQLitePath())
+}
+
+// Open opens the store, brings its schema up to date and builds the services.
+func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error) {
+	s, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("migrating the %s database: %w", s.Engine(), err)
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a := &App{
+		Config:   cfg,
+		Log:      log,
+		Store:    s,
+		Registry: registry.New(s),
+		Metrics:  reg,
+		Jobs:     job.New(s, log, reg, job.Options{Workers: cfg.Workers, PollInterval: cfg.PollInterval}),
+	}
+	a.registerJobs()
+	return a, nil
+}
+
+// registerJobs sets the handlers of every kind of job, and the periodic ones.
+func (a *App) registerJobs() {
+	a.Jobs.Handle(KindPruneJobs, a.pruneJobs)
+	a.Jobs.Every(KindPruneJobs, time.Hour)
+}
+
+// KindPruneJobs removes finished jobs older than the retention period, hourly.
+const KindPruneJobs = "jobs.prune"
+
+func (a *App) pruneJobs(ctx context.Context, _ store.Job) error {
+	n, err := a.Store.PruneJobs(ctx, time.Now().Add(-a.Config.JobRetention))
+	if err == nil && n > 0 {
+		a.Log.Info("pruned finished jobs", "count", n)
+	}
+	return err
+}
+
+// Close releases the store.
+func (a *App) Close() error { return a.Store.Close() }
+
+// Serve runs the HTTP server and the background workers until ctx is cancelled (SIGTERM),
+// then stops them in order: first the HTTP server (finishing requests in flight), then
+// the workers (finishing running jobs), within the shutdown timeout. ready, when not nil,
+// is called once the server accepts connections, with its address.
+func (a *App) Serve(ctx context.Context, ready func(addr net.Addr)) error {
+	ln, err := net.Listen("tcp", a.Config.ListenAddr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", a.Config.ListenAddr, err)
+	}
+	srv := &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	if err := a.Jobs.Start(ctx); err != nil {
+		ln.Close()
+		return err
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	a.Log.Info("baken is serving", "addr", ln.Addr().String(), "database", a.Store.Engine())
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		a.Jobs.Stop()
+		return err
+	}
+	a.Log.Info("stopping")
+	stopCtx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+	defer cancel()
+	err = srv.Shutdown(stopCtx)
+	a.Jobs.Stop()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}

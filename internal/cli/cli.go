@@ -1,0 +1,186 @@
+// Package cli is Baken's command line: `baken serve`, `baken org import`, and the rest.
+// Each command reads the configuration (environment first, then its flags), does its
+// work through internal/app, and prints for people or, with --json, for programs.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/baken-cert/baken/internal/app"
+	"github.com/baken-cert/baken/internal/config"
+)
+
+// version is set at build time with -ldflags "-X github.com/baken-cert/baken/internal/cli.version=v1.2.3".
+var version = ""
+
+// Env is what a command sees of the world; tests give their own.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+}
+
+// command is one subcommand.
+type command struct {
+	usage string // arguments, after the command's name
+	help  string // one line
+	run   func(ctx context.Context, env Env, args []string) error
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"serve":      {"[flags]", "run the HTTP server and the background workers until SIGTERM", serve},
+		"migrate":    {"[flags]", "bring the database schema up to date", migrate},
+		"work":       {"[--until-idle] [flags]", "run background jobs (with --until-idle: every due job, then exit)", work},
+		"version":    {"", "print the version", printVersion},
+		"org import": {"[--replace] [--format csv|jsonl] [--json] FILE|-", "import organisations, contacts and assets", orgImport},
+		"org list":   {"[--parent REF] [--json]", "list organisations", orgList},
+		"org show":   {"[--json] REF", "show an organisation with its contacts and assets", orgShow},
+	}
+}
+
+// exitError carries an exit code without a message of its own.
+type exitError int
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// usageError is a mistake in how a command was called.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// Main runs the command line and returns the process exit code.
+func Main(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}, args)
+}
+
+// Run runs one command line (without the program name) in env.
+func Run(ctx context.Context, env Env, args []string) int {
+	cmds := commands()
+	name, rest := pick(cmds, args)
+	if name == "" {
+		usage(env.Stderr, cmds)
+		if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+			return 0
+		}
+		fmt.Fprintf(env.Stderr, "\nbaken: unknown command %q\n", strings.Join(args, " "))
+		return 2
+	}
+	err := cmds[name].run(ctx, env, rest)
+	var code exitError
+	var uerr usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &code):
+		return int(code)
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &uerr):
+		fmt.Fprintf(env.Stderr, "baken %s: %s\nusage: baken %s %s\n", name, uerr.msg, name, cmds[name].usage)
+		return 2
+	}
+	fmt.Fprintf(env.Stderr, "baken %s: %v\n", name, err)
+	return 1
+}
+
+// pick finds the longest command name that args start with.
+func pick(cmds map[string]command, args []string) (string, []string) {
+	for n := min(2, len(args)); n > 0; n-- {
+		name := strings.Join(args[:n], " ")
+		if _, ok := cmds[name]; ok {
+			return name, args[n:]
+		}
+	}
+	return "", nil
+}
+
+func usage(w io.Writer, cmds map[string]command) {
+	fmt.Fprintln(w, "baken: automated threat notification\n\nusage: baken COMMAND [flags]\n\ncommands:")
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-12s %s\n", n, cmds[n].help)
+	}
+	fmt.Fprintln(w, "\nEvery command takes the configuration flags (baken serve --help lists them);\nthe BAKEN_* environment variables set the same.")
+}
+
+// flags returns a flag set for a command with the configuration flags registered, and the
+// configuration they fill.
+func flags(env Env, name string) (*flag.FlagSet, *config.Config, error) {
+	cfg, err := config.Load(env.Getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	fs := flag.NewFlagSet("baken "+name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	cfg.RegisterFlags(fs)
+	return fs, cfg, nil
+}
+
+// parse parses args, flags before or after the other arguments, and validates the
+// configuration again, as flags may have changed it. The other arguments are left in
+// fs.Args.
+func parse(fs *flag.FlagSet, cfg *config.Config, args []string) error {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+	fs.Parse(append([]string{"--"}, positional...))
+	return cfg.Validate()
+}
+
+// open opens the application for a command that needs the database.
+func open(ctx context.Context, env Env, cfg *config.Config) (*app.App, error) {
+	return app.Open(ctx, cfg, cfg.Logger(env.Stderr))
+}
+
+func printVersion(_ context.Context, env Env, _ []string) error {
+	fmt.Fprintln(env.Stdout, "baken", Version())
+	return nil
+}
+
+// Version is the version of this build.
+func Version() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			return bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return "dev-" + s.Value[:12]
+			}
+		}
+	}
+	return "dev"
+}

@@ -1,0 +1,202 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baken-cert/baken/internal/store/storetest"
+)
+
+// bundle is a test's view of the command line: a data directory or a PostgreSQL schema.
+type bundle struct {
+	t   *testing.T
+	env map[string]string
+	dir string
+}
+
+func setup(t *testing.T, engine string) *bundle {
+	b := &bundle{t: t, dir: t.TempDir(), env: map[string]string{"BAKEN_LOG_LEVEL": "warn"}}
+	b.env["BAKEN_DATA_DIR"] = filepath.Join(b.dir, "data")
+	if engine == "postgres" {
+		b.env["BAKEN_DATABASE_URL"] = storetest.PostgresURL(t)
+	}
+	return b
+}
+
+// run runs a command line and returns its exit code, standard output and standard error.
+func (b *bundle) run(stdin string, args ...string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	env := Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return b.env[k] }}
+	code := Run(context.Background(), env, args)
+	return code, out.String(), errOut.String()
+}
+
+func (b *bundle) file(name, content string) string {
+	p := filepath.Join(b.dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		b.t.Fatal(err)
+	}
+	return p
+}
+
+const members = `organisation,org_ref,asset,contact_email,language
+Acme B.V.,100,192.0.2.0/24,soc@acme.example,nl
+Acme B.V.,100,*.acme.example,,
+Acme B.V.,100,192.0.2.1/24,,
+Beta,200,AS64496,noc@beta.example,en
+Beta,200,nonsense..example,,
+`
+
+func TestOrgImportListShow(t *testing.T) {
+	for _, engine := range storetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			b := setup(t, engine)
+			path := b.file("members.csv", members)
+			code, out, errOut := b.run("", "org", "import", path)
+			if code != 1 {
+				t.Fatalf("exit %d, want 1 for rejected rows\n%s%s", code, out, errOut)
+			}
+			for _, want := range []string{"members.csv: line 4: \"192.0.2.1/24\" has host bits set", "members.csv: line 6: domain \"nonsense..example\""} {
+				if !strings.Contains(errOut, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, errOut)
+				}
+			}
+			if !strings.Contains(out, "3 added, 0 unchanged, 0 removed") {
+				t.Errorf("summary:\n%s", out)
+			}
+
+			code, out, _ = b.run("", "org", "import", "--json", path)
+			var rep struct {
+				Rows            int `json:"rows"`
+				AssetsAdded     int
+				AssetsUnchanged int
+				Rejected        []struct{ Line int }
+			}
+			if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 1 {
+				t.Fatalf("second import: exit %d, %v\n%s", code, err, out)
+			}
+			if rep.Rows != 5 || rep.AssetsAdded != 0 || rep.AssetsUnchanged != 3 || len(rep.Rejected) != 2 {
+				t.Fatalf("second import must change nothing: %+v", rep)
+			}
+
+			code, out, _ = b.run("", "org", "list", "--json")
+			var orgs []struct {
+				Ref  string `json:"org_ref"`
+				Name string `json:"name"`
+			}
+			if err := json.Unmarshal([]byte(out), &orgs); err != nil || code != 0 || len(orgs) != 2 || orgs[0].Ref != "100" {
+				t.Fatalf("org list: %d %v %s", code, err, out)
+			}
+			code, out, _ = b.run("", "org", "show", "100")
+			if code != 0 || !strings.Contains(out, "Acme B.V. (100)") || !strings.Contains(out, "soc@acme.example") || !strings.Contains(out, "*.acme.example") {
+				t.Fatalf("org show: %d\n%s", code, out)
+			}
+			code, out, _ = b.run("", "org", "show", "--json", "200")
+			if code != 0 || !strings.Contains(out, `"value": "AS64496"`) || strings.Contains(out, "acme") {
+				t.Fatalf("org show --json 200 must show Beta's data only: %d\n%s", code, out)
+			}
+			code, _, errOut = b.run("", "org", "show", "999")
+			if code != 1 || !strings.Contains(errOut, `no organisation with ref "999"`) {
+				t.Fatalf("unknown org: %d %s", code, errOut)
+			}
+		})
+	}
+}
+
+func TestOrgImportStdinAndReplace(t *testing.T) {
+	b := setup(t, "sqlite")
+	if code, out, errOut := b.run("organisation,asset\nA,a.example\nA,b.example\n", "org", "import", "-"); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, _ := b.run(`{"organisation":"A","asset":"c.example"}`+"\n", "org", "import", "--replace", "--format", "jsonl", "-")
+	if code != 0 || !strings.Contains(out, "1 added, 0 unchanged, 2 removed") {
+		t.Fatalf("replace: %d\n%s", code, out)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	b := setup(t, "sqlite")
+	for _, args := range [][]string{{"org", "import"}, {"org", "import", "--format", "xml", "x.csv"}, {"frobnicate"}, {"serve", "--nope"}} {
+		code, _, errOut := b.run("", args...)
+		if code == 0 || errOut == "" {
+			t.Errorf("%v: exit %d, stderr %q; want an error", args, code, errOut)
+		}
+	}
+	b.file("x.csv", "organisation,asset\n")
+	code, _, errOut := b.run("", "org", "import", "--format", "xml", filepath.Join(b.dir, "x.csv"))
+	if code != 1 || !strings.Contains(errOut, `unknown format "xml"`) {
+		t.Errorf("bad format: %d %s", code, errOut)
+	}
+	code, _, errOut = b.run("", "org", "import", filepath.Join(b.dir, "missing.csv"))
+	if code != 1 || !strings.Contains(errOut, "no such file") {
+		t.Errorf("missing file: %d %s", code, errOut)
+	}
+}
+
+func TestServeAnswersAndStops(t *testing.T) {
+	for _, engine := range storetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			b := setup(t, engine)
+			b.env["BAKEN_LISTEN_ADDR"] = "127.0.0.1:0"
+			ctx, cancel := context.WithCancel(context.Background())
+			out := &syncBuffer{}
+			env := Env{Stdin: strings.NewReader(""), Stdout: out, Stderr: io.Discard, Getenv: func(k string) string { return b.env[k] }}
+			done := make(chan int)
+			go func() { done <- Run(ctx, env, []string{"serve"}) }()
+			base := waitForURL(t, out)
+			for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/metrics": "go_goroutines"} {
+				resp, err := http.Get(base + path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
+					t.Errorf("%s: %d %.200q", path, resp.StatusCode, body)
+				}
+			}
+			cancel()
+			select {
+			case code := <-done:
+				if code != 0 {
+					t.Fatalf("serve exited %d", code)
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatal("serve did not stop")
+			}
+		})
+	}
+}
+
+func TestWorkUntilIdle(t *testing.T) {
+	b := setup(t, "sqlite")
+	code, out, errOut := b.run("", "work", "--until-idle")
+	if code != 0 || !strings.Contains(out, "Ran 1 jobs") {
+		t.Fatalf("first run must run the hourly prune: %d %s %s", code, out, errOut)
+	}
+	if _, out, _ = b.run("", "work", "--until-idle"); !strings.Contains(out, "Ran 0 jobs") {
+		t.Fatalf("second run in the same hour: %s", out)
+	}
+}
+
+// waitForURL waits for serve to print where it listens.
+func waitForURL(t *testing.T, out *syncBuffer) string {
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		s := out.String()
+		if i := strings.Index(s, "http://"); i >= 0 {
+			return strings.Fields(s[i:])[0]
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("serve did not start")
+	return ""
+}

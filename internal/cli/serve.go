@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net"
+)
+
+func serve(ctx context.Context, env Env, args []string) error {
+	fs, cfg, err := flags(env, "serve")
+	if err != nil {
+		return err
+	}
+	if err := parse(fs, cfg, args); err != nil {
+		return err
+	}
+	a, err := open(ctx, env, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return a.Serve(ctx, func(addr net.Addr) {
+		fmt.Fprintf(env.Stdout, "Baken %s is running at http://%s (database: %s)\n", Version(), addr, a.Store.Engine())
+	})
+}
+
+func migrate(ctx context.Context, env Env, args []string) error {
+	fs, cfg, err := flags(env, "migrate")
+	if err != nil {
+		return err
+	}
+	if err := parse(fs, cfg, args); err != nil {
+		return err
+	}
+	a, err := open(ctx, env, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	fmt.Fprintf(env.Stdout, "The %s database is up to date.\n", a.Store.Engine())
+	return nil
+}
+
+func work(ctx context.Context, env Env, args []string) error {
+	fs, cfg, err := flags(env, "work")
+	if err != nil {
+		return err
+	}
+	untilIdle := fs.Bool("until-idle", false, "run every due job, then exit")
+	if err := parse(fs, cfg, args); err != nil {
+		return err
+	}
+	a, err := open(ctx, env, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if *untilIdle {
+		n, err := a.Jobs.RunUntilIdle(ctx)
+		fmt.Fprintf(env.Stdout, "Ran %d jobs; none is due now.\n", n)
+		return err
+	}
+	if err := a.Jobs.Start(ctx); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	a.Jobs.Stop()
+	return nil
+}

@@ -1,0 +1,169 @@
+// Package config holds Baken's settings: one typed Config, read from BAKEN_* environment
+// variables first and then from command-line flags, with defaults that need nothing.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of a baken process. Settings lists them with their
+// environment variables, flags and defaults; the README's table is made from it.
+type Config struct {
+	// DataDir holds the SQLite database and other local state.
+	DataDir string
+	// DatabaseURL selects PostgreSQL ("postgres://user@host:5432/db?sslmode=..."); empty
+	// means the embedded SQLite database DataDir/baken.db.
+	DatabaseURL string
+	// ListenAddr is where `baken serve` answers HTTP.
+	ListenAddr string
+	// LogLevel is the least severe level logged: debug, info, warn or error.
+	LogLevel slog.Level
+	// LogFormat is "text" (for people) or "json" (for log collectors).
+	LogFormat string
+	// Workers is how many background jobs run at once in one process.
+	Workers int
+	// PollInterval is how often workers look for due jobs.
+	PollInterval time.Duration
+	// JobRetention is how long finished jobs are kept before the hourly prune removes them.
+	JobRetention time.Duration
+	// ShutdownTimeout bounds a clean stop on SIGTERM.
+	ShutdownTimeout time.Duration
+}
+
+// Setting is one configurable value.
+type Setting struct {
+	Env     string // environment variable
+	Flag    string // command-line flag, without dashes
+	Default string
+	Help    string
+	Secret  bool // also read from the file named by Env+"_FILE"
+	value   flag.Value
+}
+
+// Settings describes every setting of c, bound to its fields.
+func (c *Config) Settings() []Setting {
+	return []Setting{
+		{"BAKEN_DATA_DIR", "data-dir", "./baken-data", "directory for the SQLite database and local state", false, (*stringValue)(&c.DataDir)},
+		{"BAKEN_DATABASE_URL", "database-url", "", "PostgreSQL URL (postgres://...); empty uses SQLite in the data directory", true, (*stringValue)(&c.DatabaseURL)},
+		{"BAKEN_LISTEN_ADDR", "listen", "127.0.0.1:8080", "HTTP listen address of baken serve", false, (*stringValue)(&c.ListenAddr)},
+		{"BAKEN_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", false, (*levelValue)(&c.LogLevel)},
+		{"BAKEN_LOG_FORMAT", "log-format", "text", "text or json", false, (*stringValue)(&c.LogFormat)},
+		{"BAKEN_WORKERS", "workers", "4", "background jobs run at once", false, (*intValue)(&c.Workers)},
+		{"BAKEN_POLL_INTERVAL", "poll-interval", "1s", "how often workers look for due jobs", false, (*durationValue)(&c.PollInterval)},
+		{"BAKEN_JOB_RETENTION", "job-retention", "168h", "how long finished jobs are kept", false, (*durationValue)(&c.JobRetention)},
+		{"BAKEN_SHUTDOWN_TIMEOUT", "shutdown-timeout", "30s", "how long a clean stop may take", false, (*durationValue)(&c.ShutdownTimeout)},
+	}
+}
+
+// Load reads the defaults, then the environment (through getenv, os.Getenv in
+// production). Flags registered with RegisterFlags override it; call Validate after them.
+func Load(getenv func(string) string) (*Config, error) {
+	c := &Config{}
+	for _, s := range c.Settings() {
+		if err := s.value.Set(s.Default); err != nil {
+			return nil, fmt.Errorf("default of %s: %w", s.Env, err)
+		}
+		v, err := lookup(getenv, s)
+		if err != nil {
+			return nil, err
+		}
+		if v == "" {
+			continue
+		}
+		if err := s.value.Set(v); err != nil {
+			return nil, fmt.Errorf("%s=%q: %w", s.Env, v, err)
+		}
+	}
+	return c, c.Validate()
+}
+
+func lookup(getenv func(string) string, s Setting) (string, error) {
+	if v := getenv(s.Env); v != "" || !s.Secret {
+		return v, nil
+	}
+	file := getenv(s.Env + "_FILE")
+	if file == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("%s_FILE: %w", s.Env, err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// RegisterFlags adds a flag per setting to fs, defaulting to the loaded value.
+func (c *Config) RegisterFlags(fs *flag.FlagSet) {
+	for _, s := range c.Settings() {
+		fs.Var(s.value, s.Flag, s.Help+" (env "+s.Env+")")
+	}
+}
+
+// Validate checks the settings together.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.DatabaseURL == "" && c.DataDir == "" {
+		errs = append(errs, errors.New("BAKEN_DATA_DIR is empty and no BAKEN_DATABASE_URL is set"))
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, errors.New("BAKEN_DATABASE_URL must start with postgres:// (leave it empty for SQLite)"))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("BAKEN_LOG_FORMAT=%q: want text or json", c.LogFormat))
+	}
+	if c.Workers < 1 {
+		errs = append(errs, fmt.Errorf("BAKEN_WORKERS=%d: want at least 1", c.Workers))
+	}
+	if c.PollInterval <= 0 || c.JobRetention <= 0 || c.ShutdownTimeout <= 0 {
+		errs = append(errs, errors.New("BAKEN_POLL_INTERVAL, BAKEN_JOB_RETENTION and BAKEN_SHUTDOWN_TIMEOUT must be positive"))
+	}
+	return errors.Join(errs...)
+}
+
+// SQLitePath is the SQLite database file used when DatabaseURL is empty.
+func (c *Config) SQLitePath() string { return filepath.Join(c.DataDir, "baken.db") }
+
+// Logger returns the logger the settings ask for, writing to w.
+func (c *Config) Logger(w interface{ Write([]byte) (int, error) }) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+type stringValue string
+
+func (v *stringValue) Set(s string) error { *v = stringValue(s); return nil }
+func (v *stringValue) String() string     { return string(*v) }
+
+type intValue int
+
+func (v *intValue) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	*v = intValue(n)
+	return err
+}
+func (v *intValue) String() string { return strconv.Itoa(int(*v)) }
+
+type durationValue time.Duration
+
+func (v *durationValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	*v = durationValue(d)
+	return err
+}
+func (v *durationValue) String() string { return time.Duration(*v).String() }
+
+type levelValue slog.Level
+
+func (v *levelValue) Set(s string) error { return (*slog.Level)(v).UnmarshalText([]byte(s)) }
+func (v *levelValue) String() string     { return strings.ToLower(slog.Level(*v).String()) }
