@@ -42,9 +42,18 @@ func Open(ctx context.Context, url string) (*sqlstore.DB, error) {
 		Name:           "postgres",
 		Migrations:     sub,
 		Time:           func(t time.Time) any { return t.UTC() },
+		Placeholder:    sqlstore.Dollar,
 		SkipLocked:     " FOR UPDATE SKIP LOCKED",
 		LockMigrations: lockMigrations,
 		CopyAssets:     copyAssets,
+		// Sorted on the unique key, the new rows reach the index in order; NOT EXISTS
+		// skips the known ones without ON CONFLICT's speculative insertion of each row.
+		MergeAssets: `INSERT INTO assets (org_id, kind, value, verification, provenance, created_at, updated_at)
+			SELECT DISTINCT ON (o.id, s.kind, s.value) o.id, s.kind, s.value, s.verification, s.provenance, $1, $1
+			FROM import_assets s JOIN organisations o ON o.ref = s.org_ref
+			WHERE NOT EXISTS (SELECT 1 FROM assets a WHERE a.org_id = o.id AND a.kind = s.kind AND a.value = s.value)
+			ORDER BY o.id, s.kind, s.value`,
+		ImportSettings: `SET LOCAL work_mem = '256MB'`,
 	}), nil
 }
 

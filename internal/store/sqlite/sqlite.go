@@ -11,10 +11,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
+	"github.com/baken-cert/baken/internal/store"
 	"github.com/baken-cert/baken/internal/store/sqlstore"
 )
 
@@ -45,13 +47,61 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 	}
 	sub, _ := fs.Sub(migrations, "migrations")
 	return sqlstore.New(db, sqlstore.Dialect{
-		Name:       "sqlite",
-		Migrations: sub,
-		Time:       func(t time.Time) any { return t.UTC().Format(timeLayout) },
+		Name:        "sqlite",
+		Migrations:  sub,
+		Time:        func(t time.Time) any { return t.UTC().Format(timeLayout) },
+		Placeholder: sqlstore.Question,
 		// SQLite has one writer at a time; the claim's UPDATE holds it.
 		SkipLocked: "",
 		// Each migration runs in a BEGIN IMMEDIATE transaction, which serialises them.
 		LockMigrations: func(context.Context, *sql.Conn) (func(), error) { return func() {}, nil },
-		CopyAssets:     sqlstore.StageAssetRows,
+		CopyAssets:     stageAssets,
+		MergeAssets: `INSERT INTO assets (org_id, kind, value, verification, provenance, created_at, updated_at)
+			SELECT o.id, s.kind, s.value, s.verification, s.provenance, $1, $1
+			FROM import_assets s JOIN organisations o ON o.ref = s.org_ref
+			WHERE true
+			ON CONFLICT (org_id, kind, value) DO NOTHING`,
 	}), nil
+}
+
+// stageRows is how many rows one prepared staging statement inserts.
+const stageRows = 100
+
+// stageAssets inserts rows into import_assets through prepared multi-row statements in
+// one transaction: parsing SQL is what costs most in SQLite, so it is done twice per
+// import, not once per batch.
+func stageAssets(ctx context.Context, conn *sql.Conn, rows []store.AssetInput) error {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	const insert = `INSERT INTO import_assets (org_ref, kind, value, verification, provenance) VALUES `
+	values := strings.TrimSuffix(strings.Repeat("(?,?,?,?,?),", stageRows), ",")
+	many, err := tx.PrepareContext(ctx, insert+values)
+	if err != nil {
+		return err
+	}
+	defer many.Close()
+	one, err := tx.PrepareContext(ctx, insert+"(?,?,?,?,?)")
+	if err != nil {
+		return err
+	}
+	defer one.Close()
+	args := make([]any, 0, 5*stageRows)
+	for len(rows) > 0 {
+		stmt, n := many, stageRows
+		if len(rows) < stageRows {
+			stmt, n = one, 1
+		}
+		args = args[:0]
+		for _, r := range rows[:n] {
+			args = append(args, r.OrgRef, string(r.Kind), r.Value, string(r.Verification), r.Provenance)
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return tx.Commit()
 }

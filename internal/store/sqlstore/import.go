@@ -12,9 +12,10 @@ import (
 // registryImport stages assets in a temporary table on one connection, then merges them
 // in one transaction.
 type registryImport struct {
-	s    *DB
-	conn *sql.Conn
-	done bool
+	s      *DB
+	conn   *sql.Conn
+	staged int
+	done   bool
 }
 
 // BeginRegistryImport implements store.RegistryStore.
@@ -45,6 +46,7 @@ func (im *registryImport) StageAssets(ctx context.Context, assets []store.AssetI
 	if err := im.s.d.CopyAssets(ctx, im.conn, assets); err != nil {
 		return fmt.Errorf("staging assets: %w", err)
 	}
+	im.staged += len(assets)
 	return nil
 }
 
@@ -68,13 +70,18 @@ func (im *registryImport) Commit(ctx context.Context, c store.ImportCommit) (sto
 		return store.ImportResult{}, err
 	}
 	defer tx.Rollback()
+	if im.s.d.ImportSettings != "" {
+		if _, err := tx.ExecContext(ctx, im.s.d.ImportSettings); err != nil {
+			return store.ImportResult{}, err
+		}
+	}
 	now := im.s.d.Time(c.Now.UTC())
 	var res store.ImportResult
 	steps := []func() error{
 		func() error { return im.s.upsertOrganisations(ctx, tx, c.Organisations, now, &res) },
 		func() error { return upsertContacts(ctx, tx, c.Contacts, &res) },
-		func() error { return mergeAssets(ctx, tx, now, &res) },
-		func() error { return replaceAssets(ctx, tx, c.ReplaceOrgRefs, &res) },
+		func() error { return im.mergeAssets(ctx, tx, now, &res) },
+		func() error { return im.s.replaceAssets(ctx, tx, c.ReplaceOrgRefs, &res) },
 		func() error { return im.s.insertJobs(ctx, tx, c.Jobs, c.Now) },
 	}
 	for _, step := range steps {
@@ -121,7 +128,7 @@ func (s *DB) upsertOrganisations(ctx context.Context, tx *sql.Tx, orgs []store.O
 		changed = append(changed, o.Ref)
 		res.OrganisationsUpdated++
 	}
-	n, err := insertRows(ctx, tx, `INSERT INTO organisations (ref, name, sector, created_at, updated_at) VALUES`, "", fresh, 500)
+	n, err := s.insertRows(ctx, tx, `INSERT INTO organisations (ref, name, sector, created_at, updated_at) VALUES`, "", fresh, 500)
 	if err != nil {
 		return fmt.Errorf("adding organisations: %w", err)
 	}
@@ -218,27 +225,20 @@ func count(ctx context.Context, q queryer, query string, args ...any) (int64, er
 	return n, err
 }
 
-// mergeAssets inserts the staged assets that are new.
-func mergeAssets(ctx context.Context, tx *sql.Tx, now any, res *store.ImportResult) error {
-	r, err := tx.ExecContext(ctx, `INSERT INTO assets (org_id, kind, value, verification, provenance, created_at, updated_at)
-		SELECT o.id, s.kind, s.value, s.verification, s.provenance, $1, $1
-		FROM import_assets s JOIN organisations o ON o.ref = s.org_ref
-		WHERE true
-		ON CONFLICT (org_id, kind, value) DO NOTHING`, now)
+// mergeAssets inserts the staged assets that are new. Assets staged twice, or already
+// registered, count as unchanged.
+func (im *registryImport) mergeAssets(ctx context.Context, tx *sql.Tx, now any, res *store.ImportResult) error {
+	r, err := tx.ExecContext(ctx, im.s.d.MergeAssets, now)
 	if err != nil {
 		return fmt.Errorf("adding assets: %w", err)
 	}
 	added, _ := r.RowsAffected()
-	distinct, err := count(ctx, tx, `SELECT COUNT(*) FROM (SELECT DISTINCT org_ref, kind, value FROM import_assets) d`)
-	if err != nil {
-		return err
-	}
-	res.AssetsAdded, res.AssetsUnchanged = int(added), int(distinct-added)
+	res.AssetsAdded, res.AssetsUnchanged = int(added), im.staged-int(added)
 	return nil
 }
 
 // replaceAssets removes, for each listed organisation, the assets not staged for it.
-func replaceAssets(ctx context.Context, tx *sql.Tx, refs []string, res *store.ImportResult) error {
+func (s *DB) replaceAssets(ctx context.Context, tx *sql.Tx, refs []string, res *store.ImportResult) error {
 	if len(refs) == 0 {
 		return nil
 	}
@@ -246,7 +246,7 @@ func replaceAssets(ctx context.Context, tx *sql.Tx, refs []string, res *store.Im
 	for i, r := range refs {
 		rows[i] = []any{r}
 	}
-	if _, err := insertRows(ctx, tx, `INSERT INTO import_replace (ref) VALUES`, "ON CONFLICT DO NOTHING", rows, 500); err != nil {
+	if _, err := s.insertRows(ctx, tx, `INSERT INTO import_replace (ref) VALUES`, "ON CONFLICT DO NOTHING", rows, 500); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `CREATE INDEX import_assets_key ON import_assets (org_ref, kind, value)`); err != nil {

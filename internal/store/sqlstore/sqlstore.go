@@ -30,10 +30,18 @@ type Dialect struct {
 	// Time converts a time for use as a query argument (SQLite compares times as text,
 	// so they must sort as text).
 	Time func(time.Time) any
+	// Placeholder writes the n-th (1-based) query parameter of a generated statement:
+	// "$n" on PostgreSQL; "?" on SQLite, where numbered parameters cost time quadratic
+	// in their count.
+	Placeholder func(n int) string
 	// SkipLocked is appended to the subquery that picks jobs to claim.
 	SkipLocked string
 	// LockMigrations serialises migrations across processes; it returns the unlock.
 	LockMigrations func(ctx context.Context, conn *sql.Conn) (func(), error)
+	// MergeAssets inserts the staged assets of import_assets that are new, with $1 as
+	// their creation time; ImportSettings runs first in the import's transaction.
+	MergeAssets    string
+	ImportSettings string
 	// CopyAssets bulk-loads rows into the temporary table import_assets on conn.
 	CopyAssets func(ctx context.Context, conn *sql.Conn, rows []store.AssetInput) error
 }
@@ -165,7 +173,7 @@ type queryer interface {
 // insertRows inserts rows with multi-row VALUES statements of at most batch rows:
 // prefix is "INSERT INTO t (a, b) VALUES", suffix what follows the values. It returns
 // the number of rows affected.
-func insertRows(ctx context.Context, q queryer, prefix, suffix string, rows [][]any, batch int) (int64, error) {
+func (s *DB) insertRows(ctx context.Context, q queryer, prefix, suffix string, rows [][]any, batch int) (int64, error) {
 	var affected int64
 	for len(rows) > 0 {
 		n := min(batch, len(rows))
@@ -182,7 +190,7 @@ func insertRows(ctx context.Context, q queryer, prefix, suffix string, rows [][]
 					sb.WriteByte(',')
 				}
 				args = append(args, v)
-				sb.WriteString("$" + strconv.Itoa(len(args)))
+				sb.WriteString(s.d.Placeholder(len(args)))
 			}
 			sb.WriteByte(')')
 		}
@@ -198,13 +206,8 @@ func insertRows(ctx context.Context, q queryer, prefix, suffix string, rows [][]
 	return affected, nil
 }
 
-// StageAssetRows is the multi-row insert into import_assets that engines without a
-// faster bulk path use as their Dialect.CopyAssets.
-func StageAssetRows(ctx context.Context, conn *sql.Conn, rows []store.AssetInput) error {
-	vals := make([][]any, len(rows))
-	for i, r := range rows {
-		vals[i] = []any{r.OrgRef, string(r.Kind), r.Value, string(r.Verification), r.Provenance}
-	}
-	_, err := insertRows(ctx, conn, `INSERT INTO import_assets (org_ref, kind, value, verification, provenance) VALUES`, "", vals, 400)
-	return err
-}
+// Dollar is the PostgreSQL Dialect.Placeholder.
+func Dollar(n int) string { return "$" + strconv.Itoa(n) }
+
+// Question is the SQLite Dialect.Placeholder.
+func Question(int) string { return "?" }

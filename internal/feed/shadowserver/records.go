@@ -1,0 +1,249 @@
+package shadowserver
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// maxRecord bounds one CSV record, so that an unclosed quote cannot swallow the file.
+const maxRecord = 4 << 20
+
+// records reads CSV records (RFC 4180) from a stream without allocating per record. A
+// record is usually one line, cut in place inside the bufio buffer: its fields point into
+// that buffer and stay valid until the next call to next. Quoted fields with doubled
+// quotes are unescaped into a scratch buffer; records whose quoted fields span lines
+// are assembled in rec. Bare quotes inside unquoted fields are kept as text, as
+// Python's csv module (which IntelMQ uses) does.
+type records struct {
+	br       *bufio.Reader
+	physical int      // physical lines read so far
+	line     int      // first physical line of the current record
+	raw      []byte   // the current record's text, newlines as "\n"
+	fields   [][]byte // the current record's fields
+	complete bool     // the current record ended with a newline, not at end of file
+
+	long    []byte // a line longer than the bufio buffer
+	rec     []byte // a record of several lines
+	scratch []byte // unescaped quoted fields
+	eol     bool   // the last line read ended with a newline
+}
+
+// newRecords returns a reader of the records of r, without any UTF-8 byte order mark.
+func newRecords(r io.Reader) *records {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if bom, _ := br.Peek(3); string(bom) == "\ufeff" {
+		_, _ = br.Discard(3)
+	}
+	return &records{br: br}
+}
+
+// errTooLong is fatal: past an unclosed quote the rest of the file cannot be trusted.
+var errTooLong = errors.New("record longer than 4 MiB (a quote that is never closed?)")
+
+// rowErr is a problem with the current record only; the records after it go on.
+type rowErr struct {
+	field  int // 1-based field the problem is in, 0 for the whole record
+	reason string
+}
+
+func (e *rowErr) Error() string {
+	if e.field > 0 {
+		return fmt.Sprintf("field %d: %s", e.field, e.reason)
+	}
+	return e.reason
+}
+
+// next reads the next non-blank record. It returns io.EOF at the end, a *rowErr for a
+// malformed record, and any other error when the stream cannot be read.
+func (rs *records) next() error {
+	for {
+		line, err := rs.readLine()
+		if err != nil {
+			return err
+		}
+		if len(line) == 0 {
+			continue
+		}
+		rs.line = rs.physical
+		done, bad := rs.split(line)
+		if done {
+			rs.raw, rs.complete = line, rs.eol
+			if bad > 0 {
+				return &rowErr{bad, errAfterQuote}
+			}
+			return nil
+		}
+		return rs.multiline(line)
+	}
+}
+
+// multiline assembles a record whose quoted field goes on past the end of the line.
+func (rs *records) multiline(first []byte) error {
+	rs.rec = append(rs.rec[:0], first...)
+	state := quoteState(stFieldStart, first)
+	for state == stQuoted {
+		line, err := rs.readLine()
+		if errors.Is(err, io.EOF) {
+			rs.raw, rs.complete = rs.rec, false
+			return &rowErr{len(rs.fields) + 1, "the quoted text is not closed at the end of the file"}
+		}
+		if err != nil {
+			return err
+		}
+		rs.rec = append(append(rs.rec, '\n'), line...)
+		if len(rs.rec) > maxRecord {
+			return fmt.Errorf("line %d: %w", rs.line, errTooLong)
+		}
+		state = quoteState(state, line)
+	}
+	done, bad := rs.split(rs.rec)
+	rs.raw, rs.complete = rs.rec, rs.eol
+	if !done {
+		// quoteState and split agree on where quoted fields end; this cannot happen.
+		return &rowErr{len(rs.fields) + 1, "the quoted text is not closed"}
+	}
+	if bad > 0 {
+		return &rowErr{bad, errAfterQuote}
+	}
+	return nil
+}
+
+// readLine returns the next physical line without its line ending.
+func (rs *records) readLine() ([]byte, error) {
+	line, err := rs.br.ReadSlice('\n')
+	if errors.Is(err, bufio.ErrBufferFull) {
+		rs.long = append(rs.long[:0], line...)
+		for errors.Is(err, bufio.ErrBufferFull) {
+			line, err = rs.br.ReadSlice('\n')
+			rs.long = append(rs.long, line...)
+			if len(rs.long) > maxRecord {
+				return nil, fmt.Errorf("line %d: %w", rs.physical+1, errTooLong)
+			}
+		}
+		line = rs.long
+	}
+	rs.eol = err == nil
+	if errors.Is(err, io.EOF) && len(line) > 0 {
+		err = nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rs.physical++
+	line = bytes.TrimSuffix(line, []byte{'\n'})
+	return bytes.TrimSuffix(line, []byte{'\r'}), nil
+}
+
+// The states of quoteState, which follows quoting across the lines of a record.
+const (
+	stFieldStart = iota // at the start of a field
+	stUnquoted          // inside an unquoted field
+	stQuoted            // inside a quoted field
+	stQuote             // just after a quote inside a quoted field
+)
+
+// quoteState returns the quoting state after line, starting from state. A record ends
+// at the end of a line unless the state there is stQuoted.
+func quoteState(state int, line []byte) int {
+	for _, c := range line {
+		switch state {
+		case stFieldStart:
+			switch c {
+			case '"':
+				state = stQuoted
+			case ',':
+			default:
+				state = stUnquoted
+			}
+		case stUnquoted:
+			if c == ',' {
+				state = stFieldStart
+			}
+		case stQuoted:
+			if c == '"' {
+				state = stQuote
+			}
+		case stQuote:
+			switch c {
+			case '"':
+				state = stQuoted
+			case ',':
+				state = stFieldStart
+			default:
+				state = stUnquoted // malformed; split says so
+			}
+		}
+	}
+	if state == stQuote {
+		return stFieldStart
+	}
+	return state
+}
+
+// errAfterQuote says what is wrong with `"a"b`.
+const errAfterQuote = "text after the closing quote"
+
+// split cuts a record into rs.fields. done is false when rec ends inside a quoted
+// field; bad is the 1-based number of a field with text after its closing quote.
+// Fields are short: a plain loop beats bytes.IndexByte's call per field.
+func (rs *records) split(rec []byte) (done bool, bad int) {
+	rs.fields = rs.fields[:0]
+	if cap(rs.scratch) < len(rec) {
+		// Unescaped fields are never longer than rec: appending never moves scratch.
+		rs.scratch = make([]byte, 0, len(rec)+len(rec)/2)
+	}
+	rs.scratch = rs.scratch[:0]
+	n, i := len(rec), 0
+	for {
+		if i == n || rec[i] != '"' {
+			start := i
+			for i < n && rec[i] != ',' {
+				i++
+			}
+			rs.fields = append(rs.fields, rec[start:i])
+			if i == n {
+				return true, 0
+			}
+			i++
+			continue
+		}
+		j := closingQuote(rec, i+1)
+		if j == n {
+			return false, 0
+		}
+		field := rec[i+1 : j]
+		if j+1 < n && rec[j+1] == '"' {
+			// Doubled quotes: unescape into scratch, keeping one quote of each pair.
+			start := len(rs.scratch)
+			for j+1 < n && rec[j+1] == '"' {
+				rs.scratch = append(rs.scratch, rec[i+1:j+1]...)
+				i = j + 1
+				if j = closingQuote(rec, i+1); j == n {
+					return false, 0
+				}
+			}
+			rs.scratch = append(rs.scratch, rec[i+1:j]...)
+			field = rs.scratch[start:len(rs.scratch):len(rs.scratch)]
+		}
+		rs.fields = append(rs.fields, field)
+		i = j + 1
+		if i == n {
+			return true, 0
+		}
+		if rec[i] != ',' {
+			return true, len(rs.fields)
+		}
+		i++
+	}
+}
+
+// closingQuote returns the position of the first quote in rec from i, len(rec) if none.
+func closingQuote(rec []byte, i int) int {
+	for i < len(rec) && rec[i] != '"' {
+		i++
+	}
+	return i
+}
