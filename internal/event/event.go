@@ -254,7 +254,7 @@ func (ep *Endpoint) set(sub, value string) error {
 		}
 		ep.Network = p.Masked()
 	case "fqdn":
-		ep.FQDN = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(value)), ".")
+		ep.FQDN = NormaliseHost(value)
 	case "url":
 		ep.URL = value
 	case "account":

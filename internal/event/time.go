@@ -8,11 +8,11 @@ import (
 
 // timeLayouts are the timestamp forms feeds use; a form without a zone is read as UTC.
 var timeLayouts = []string{
+	"2006-01-02 15:04:05", // Shadowserver's, the most common: first
 	time.RFC3339Nano,
 	"2006-01-02 15:04:05Z07:00",
 	"2006-01-02 15:04:05Z0700",
 	"2006-01-02 15:04:05.999999999",
-	"2006-01-02 15:04:05",
 	"2006-01-02T15:04:05.999999999",
 	"2006-01-02T15:04:05",
 	"2006-01-02 15:04:05 MST",

@@ -185,6 +185,8 @@ func (p *Parser) readSubject() error {
 			}
 			if ok {
 				p.subject.IP = ip
+			} else if n, err := netip.ParsePrefix(string(bytes.TrimSpace(b))); err == nil {
+				p.subject.Network = n.Masked()
 			}
 		}
 	}
