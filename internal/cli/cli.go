@@ -44,6 +44,7 @@ func commands() map[string]command {
 		"migrate":    {"[flags]", "bring the database schema up to date", migrate},
 		"work":       {"[--until-idle] [flags]", "run background jobs (with --until-idle: every due job, then exit)", work},
 		"version":    {"", "print the version", printVersion},
+		"bench":      {"[--orgs N] [--assets N] [--postgres URL]", "measure start-up and import figures on generated data", benchCmd},
 		"org import": {"[--replace] [--format csv|jsonl] [--json] FILE|-", "import organisations, contacts and assets", orgImport},
 		"org list":   {"[--parent REF] [--json]", "list organisations", orgList},
 		"org show":   {"[--json] REF", "show an organisation with its contacts and assets", orgShow},

@@ -76,8 +76,8 @@ func TestOrgImportListShow(t *testing.T) {
 			code, out, _ = b.run("", "org", "import", "--json", path)
 			var rep struct {
 				Rows            int `json:"rows"`
-				AssetsAdded     int
-				AssetsUnchanged int
+				AssetsAdded     int `json:"assets_added"`
+				AssetsUnchanged int `json:"assets_unchanged"`
 				Rejected        []struct{ Line int }
 			}
 			if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 1 {

@@ -54,3 +54,21 @@ func TestBadValuesAreNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMEListsEverySetting keeps the README's configuration table true.
+func TestREADMEListsEverySetting(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c Config
+	for _, s := range c.Settings() {
+		row := "| `" + s.Env + "` | `--" + s.Flag + "` |"
+		if !strings.Contains(string(readme), row) {
+			t.Errorf("README.md has no row for %s (want it to start with %q)", s.Env, row)
+		}
+		if !strings.Contains(string(readme), "`"+s.Default+"`") && s.Default != "" {
+			t.Errorf("README.md does not give the default %q of %s", s.Default, s.Env)
+		}
+	}
+}

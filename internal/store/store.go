@@ -151,10 +151,10 @@ type ImportCommit struct {
 
 // ImportResult counts what Commit changed.
 type ImportResult struct {
-	OrganisationsAdded   int
-	OrganisationsUpdated int
-	ContactsAdded        int
-	AssetsAdded          int
-	AssetsUnchanged      int
-	AssetsRemoved        int
+	OrganisationsAdded   int `json:"organisations_added"`
+	OrganisationsUpdated int `json:"organisations_updated"`
+	ContactsAdded        int `json:"contacts_added"`
+	AssetsAdded          int `json:"assets_added"`
+	AssetsUnchanged      int `json:"assets_unchanged"` // already registered, or repeated in the import
+	AssetsRemoved        int `json:"assets_removed"`
 }
