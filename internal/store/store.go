@@ -30,6 +30,7 @@ type Store interface {
 
 	RegistryStore
 	JobStore
+	IngestStore
 }
 
 // RegistryStore keeps organisations, their contacts and their assets.

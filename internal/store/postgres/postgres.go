@@ -14,7 +14,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
-	"github.com/baken-cert/baken/internal/store"
 	"github.com/baken-cert/baken/internal/store/sqlstore"
 )
 
@@ -45,7 +44,8 @@ func Open(ctx context.Context, url string) (*sqlstore.DB, error) {
 		Placeholder:    sqlstore.Dollar,
 		SkipLocked:     " FOR UPDATE SKIP LOCKED",
 		LockMigrations: lockMigrations,
-		CopyAssets:     copyAssets,
+		CopyRows:       copyRows,
+		BeginWrite:     "BEGIN",
 		// Sorted on the unique key, the new rows reach the index in order; NOT EXISTS
 		// skips the known ones without ON CONFLICT's speculative insertion of each row.
 		MergeAssets: `INSERT INTO assets (org_id, kind, value, verification, provenance, created_at, updated_at)
@@ -64,16 +64,14 @@ func lockMigrations(ctx context.Context, conn *sql.Conn) (func(), error) {
 	return func() { conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, migrationLock) }, nil
 }
 
-// copyAssets loads staged assets with COPY, the fastest way into PostgreSQL.
-func copyAssets(ctx context.Context, conn *sql.Conn, rows []store.AssetInput) error {
+// copyRows loads rows with COPY, the fastest way into PostgreSQL.
+func copyRows(ctx context.Context, conn *sql.Conn, table string, columns []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
 	return conn.Raw(func(driverConn any) error {
 		pc := driverConn.(*stdlib.Conn).Conn()
-		_, err := pc.CopyFrom(ctx, pgx.Identifier{"import_assets"},
-			[]string{"org_ref", "kind", "value", "verification", "provenance"},
-			pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
-				r := rows[i]
-				return []any{r.OrgRef, string(r.Kind), r.Value, string(r.Verification), r.Provenance}, nil
-			}))
+		_, err := pc.CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromRows(rows))
 		return err
 	})
 }

@@ -16,7 +16,6 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
-	"github.com/baken-cert/baken/internal/store"
 	"github.com/baken-cert/baken/internal/store/sqlstore"
 )
 
@@ -55,7 +54,8 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 		SkipLocked: "",
 		// Each migration runs in a BEGIN IMMEDIATE transaction, which serialises them.
 		LockMigrations: func(context.Context, *sql.Conn) (func(), error) { return func() {}, nil },
-		CopyAssets:     stageAssets,
+		CopyRows:       copyRowsSQLite,
+		BeginWrite:     "BEGIN IMMEDIATE",
 		MergeAssets: `INSERT INTO assets (org_id, kind, value, verification, provenance, created_at, updated_at)
 			SELECT o.id, s.kind, s.value, s.verification, s.provenance, $1, $1
 			FROM import_assets s JOIN organisations o ON o.ref = s.org_ref
@@ -64,44 +64,41 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 	}), nil
 }
 
-// stageRows is how many rows one prepared staging statement inserts.
-const stageRows = 100
+// copyRows is how many rows one prepared statement of copyRows inserts.
+const copyRows = 100
 
-// stageAssets inserts rows into import_assets through prepared multi-row statements in
-// one transaction: parsing SQL is what costs most in SQLite, so it is done twice per
-// import, not once per batch.
-func stageAssets(ctx context.Context, conn *sql.Conn, rows []store.AssetInput) error {
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
+// copyRows inserts rows through prepared multi-row statements: parsing SQL is what costs
+// most in SQLite, so it is done twice per call, not once per batch.
+func copyRowsSQLite(ctx context.Context, conn *sql.Conn, table string, columns []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
 	}
-	defer tx.Rollback()
-	const insert = `INSERT INTO import_assets (org_ref, kind, value, verification, provenance) VALUES `
-	values := strings.TrimSuffix(strings.Repeat("(?,?,?,?,?),", stageRows), ",")
-	many, err := tx.PrepareContext(ctx, insert+values)
+	insert := "INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES "
+	tuple := "(" + strings.TrimSuffix(strings.Repeat("?,", len(columns)), ",") + ")"
+	many, err := conn.PrepareContext(ctx, insert+strings.TrimSuffix(strings.Repeat(tuple+",", copyRows), ","))
 	if err != nil {
 		return err
 	}
 	defer many.Close()
-	one, err := tx.PrepareContext(ctx, insert+"(?,?,?,?,?)")
+	one, err := conn.PrepareContext(ctx, insert+tuple)
 	if err != nil {
 		return err
 	}
 	defer one.Close()
-	args := make([]any, 0, 5*stageRows)
+	args := make([]any, 0, len(columns)*copyRows)
 	for len(rows) > 0 {
-		stmt, n := many, stageRows
-		if len(rows) < stageRows {
+		stmt, n := many, copyRows
+		if len(rows) < copyRows {
 			stmt, n = one, 1
 		}
 		args = args[:0]
 		for _, r := range rows[:n] {
-			args = append(args, r.OrgRef, string(r.Kind), r.Value, string(r.Verification), r.Provenance)
+			args = append(args, r...)
 		}
 		if _, err := stmt.ExecContext(ctx, args...); err != nil {
 			return err
 		}
 		rows = rows[n:]
 	}
-	return tx.Commit()
+	return nil
 }

@@ -43,7 +43,14 @@ func (im *registryImport) StageAssets(ctx context.Context, assets []store.AssetI
 	if len(assets) == 0 {
 		return nil
 	}
-	if err := im.s.d.CopyAssets(ctx, im.conn, assets); err != nil {
+	rows := make([][]any, len(assets))
+	for i, r := range assets {
+		rows[i] = []any{r.OrgRef, string(r.Kind), r.Value, string(r.Verification), r.Provenance}
+	}
+	err := im.s.inConnTx(ctx, im.conn, "BEGIN", func() error {
+		return im.s.d.CopyRows(ctx, im.conn, "import_assets", []string{"org_ref", "kind", "value", "verification", "provenance"}, rows)
+	})
+	if err != nil {
 		return fmt.Errorf("staging assets: %w", err)
 	}
 	im.staged += len(assets)
@@ -83,6 +90,12 @@ func (im *registryImport) Commit(ctx context.Context, c store.ImportCommit) (sto
 		func() error { return im.mergeAssets(ctx, tx, now, &res) },
 		func() error { return im.s.replaceAssets(ctx, tx, c.ReplaceOrgRefs, &res) },
 		func() error { return im.s.insertJobs(ctx, tx, c.Jobs, c.Now) },
+		func() error {
+			if res.AssetsAdded+res.AssetsRemoved == 0 {
+				return nil
+			}
+			return bumpVersion(ctx, tx, "registry")
+		},
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

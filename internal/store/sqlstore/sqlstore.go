@@ -42,8 +42,12 @@ type Dialect struct {
 	// their creation time; ImportSettings runs first in the import's transaction.
 	MergeAssets    string
 	ImportSettings string
-	// CopyAssets bulk-loads rows into the temporary table import_assets on conn.
-	CopyAssets func(ctx context.Context, conn *sql.Conn, rows []store.AssetInput) error
+	// CopyRows bulk-loads rows into table on conn, inside whatever transaction conn
+	// has open (BeginWrite starts one).
+	CopyRows func(ctx context.Context, conn *sql.Conn, table string, columns []string, rows [][]any) error
+	// BeginWrite starts a write transaction on a connection by hand, for bulk loads
+	// that database/sql's transactions cannot carry (PostgreSQL's COPY).
+	BeginWrite string
 }
 
 // DB is a store.Store over a database/sql handle.
@@ -211,3 +215,17 @@ func Dollar(n int) string { return "$" + strconv.Itoa(n) }
 
 // Question is the SQLite Dialect.Placeholder.
 func Question(int) string { return "?" }
+
+// inConnTx runs fn in a transaction begun by hand (with begin: "BEGIN", or the dialect's
+// BeginWrite) on conn, and commits it when fn succeeds.
+func (s *DB) inConnTx(ctx context.Context, conn *sql.Conn, begin string, fn func() error) error {
+	if _, err := conn.ExecContext(ctx, begin); err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		conn.ExecContext(context.Background(), "ROLLBACK")
+		return err
+	}
+	_, err := conn.ExecContext(ctx, "COMMIT")
+	return err
+}

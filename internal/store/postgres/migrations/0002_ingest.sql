@@ -1,0 +1,101 @@
+-- Feeds, ingestions with their rejected rows, events and their matches, the network-owner
+-- data from RIPE, and a version number of the registry for the matching indices.
+CREATE TABLE feeds (
+    id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    provider   TEXT NOT NULL DEFAULT '',
+    format     TEXT NOT NULL,
+    kind       TEXT NOT NULL DEFAULT 'periodic',
+    tlp        TEXT NOT NULL DEFAULT 'AMBER',
+    taxonomy   TEXT NOT NULL DEFAULT '',
+    type       TEXT NOT NULL DEFAULT '',
+    identifier TEXT NOT NULL DEFAULT '',
+    options    JSONB NOT NULL DEFAULT '{}',
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE ingestions (
+    id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    feed_id         BIGINT NOT NULL REFERENCES feeds (id),
+    file_name       TEXT NOT NULL,
+    report_type     TEXT NOT NULL DEFAULT '',
+    started_at      TIMESTAMPTZ NOT NULL,
+    finished_at     TIMESTAMPTZ,
+    rows_read       INTEGER NOT NULL DEFAULT 0,
+    events          INTEGER NOT NULL DEFAULT 0,
+    duplicates      INTEGER NOT NULL DEFAULT 0,
+    rejected        INTEGER NOT NULL DEFAULT 0,
+    matched_events  INTEGER NOT NULL DEFAULT 0,
+    fallback_events INTEGER NOT NULL DEFAULT 0,
+    unmatched       INTEGER NOT NULL DEFAULT 0,
+    organisations   INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE ingestion_rejects (
+    ingestion_id BIGINT NOT NULL REFERENCES ingestions (id) ON DELETE CASCADE,
+    line         INTEGER NOT NULL,
+    reason       TEXT NOT NULL
+);
+CREATE INDEX ingestion_rejects_ingestion ON ingestion_rejects (ingestion_id, line);
+
+CREATE TABLE events (
+    id             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    fingerprint    TEXT NOT NULL UNIQUE,
+    feed_id        BIGINT NOT NULL REFERENCES feeds (id),
+    ingestion_id   BIGINT NOT NULL REFERENCES ingestions (id),
+    time_source    TIMESTAMPTZ,
+    taxonomy       TEXT NOT NULL DEFAULT '',
+    type           TEXT NOT NULL DEFAULT '',
+    identifier     TEXT NOT NULL DEFAULT '',
+    severity       TEXT NOT NULL DEFAULT '',
+    source_ip      TEXT NOT NULL DEFAULT '',
+    source_port    INTEGER NOT NULL DEFAULT 0,
+    source_asn     BIGINT NOT NULL DEFAULT 0,
+    source_fqdn    TEXT NOT NULL DEFAULT '',
+    source_url     TEXT NOT NULL DEFAULT '',
+    source_account TEXT NOT NULL DEFAULT '',
+    data           JSONB NOT NULL,
+    created_at     TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX events_ingestion ON events (ingestion_id);
+
+CREATE TABLE matches (
+    id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    event_id         BIGINT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    org_id           BIGINT,
+    asset_id         BIGINT,
+    how              TEXT NOT NULL,
+    specificity      INTEGER NOT NULL DEFAULT 0,
+    verified         BOOLEAN NOT NULL DEFAULT FALSE,
+    rank             INTEGER NOT NULL DEFAULT 0,
+    fallback_contact TEXT NOT NULL DEFAULT '',
+    fallback_network TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX matches_event ON matches (event_id);
+CREATE INDEX matches_org ON matches (org_id, event_id);
+
+CREATE TABLE ripe_networks (
+    prefix        TEXT NOT NULL,
+    ip_range      TEXT NOT NULL,
+    netname       TEXT NOT NULL DEFAULT '',
+    country       TEXT NOT NULL DEFAULT '',
+    org_handle    TEXT NOT NULL DEFAULT '',
+    org_name      TEXT NOT NULL DEFAULT '',
+    abuse_mailbox TEXT NOT NULL DEFAULT '',
+    abuse_from    TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE ripe_asns (
+    asn           BIGINT PRIMARY KEY,
+    name          TEXT NOT NULL DEFAULT '',
+    org_handle    TEXT NOT NULL DEFAULT '',
+    org_name      TEXT NOT NULL DEFAULT '',
+    abuse_mailbox TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE versions (
+    name    TEXT PRIMARY KEY,
+    version BIGINT NOT NULL
+);
+INSERT INTO versions (name, version) VALUES ('registry', 1), ('ripe', 1);

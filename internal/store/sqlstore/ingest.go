@@ -1,0 +1,225 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/baken-cert/baken/internal/store"
+)
+
+const feedColumns = `id, name, provider, format, kind, tlp, taxonomy, type, identifier, options, created_at`
+
+func scanFeed(row interface{ Scan(...any) error }) (store.Feed, error) {
+	var f store.Feed
+	var options string
+	err := row.Scan(&f.ID, &f.Name, &f.Provider, &f.Format, &f.Kind, &f.TLP,
+		&f.Classification.Taxonomy, &f.Classification.Type, &f.Classification.Identifier, &options, &f.CreatedAt)
+	f.Options = []byte(options)
+	return f, err
+}
+
+// PutFeed implements store.IngestStore.
+func (s *DB) PutFeed(ctx context.Context, f store.Feed) (store.Feed, error) {
+	if len(f.Options) == 0 {
+		f.Options = []byte("{}")
+	}
+	now := s.d.Time(time.Now().UTC())
+	return scanFeed(s.db.QueryRowContext(ctx, `INSERT INTO feeds
+		(name, provider, format, kind, tlp, taxonomy, type, identifier, options, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+		ON CONFLICT (name) DO UPDATE SET provider = excluded.provider, format = excluded.format, kind = excluded.kind,
+			tlp = excluded.tlp, taxonomy = excluded.taxonomy, type = excluded.type, identifier = excluded.identifier,
+			options = excluded.options, updated_at = excluded.updated_at
+		RETURNING `+feedColumns,
+		f.Name, f.Provider, f.Format, f.Kind, f.TLP, f.Classification.Taxonomy, f.Classification.Type,
+		f.Classification.Identifier, string(f.Options), now))
+}
+
+// Feed implements store.IngestStore.
+func (s *DB) Feed(ctx context.Context, name string) (store.Feed, error) {
+	f, err := scanFeed(s.db.QueryRowContext(ctx, `SELECT `+feedColumns+` FROM feeds WHERE name = $1`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, fmt.Errorf("feed %q: %w", name, store.ErrNotFound)
+	}
+	return f, err
+}
+
+// Feeds implements store.IngestStore.
+func (s *DB) Feeds(ctx context.Context) ([]store.Feed, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+feedColumns+` FROM feeds ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("listing feeds: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Feed
+	for rows.Next() {
+		f, err := scanFeed(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// StartIngestion implements store.IngestStore.
+func (s *DB) StartIngestion(ctx context.Context, feedID int64, fileName string, now time.Time) (int64, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, `INSERT INTO ingestions (feed_id, file_name, started_at) VALUES ($1, $2, $3) RETURNING id`,
+		feedID, fileName, s.d.Time(now.UTC())).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("recording the ingestion: %w", err)
+	}
+	return id, nil
+}
+
+// SaveEvents implements store.IngestStore.
+func (s *DB) SaveEvents(ctx context.Context, ingestionID int64, events []store.EventInput, now time.Time) (store.SaveResult, error) {
+	var res store.SaveResult
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return res, err
+	}
+	defer tx.Rollback()
+	var feedID int64
+	if err := tx.QueryRowContext(ctx, `SELECT feed_id FROM ingestions WHERE id = $1`, ingestionID).Scan(&feedID); err != nil {
+		return res, fmt.Errorf("ingestion %d: %w", ingestionID, err)
+	}
+	insert, err := tx.PrepareContext(ctx, `INSERT INTO events (fingerprint, feed_id, ingestion_id, time_source, taxonomy, type,
+		identifier, severity, source_ip, source_port, source_asn, source_fqdn, source_url, source_account, data, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+		ON CONFLICT (fingerprint) DO NOTHING RETURNING id`)
+	if err != nil {
+		return res, err
+	}
+	defer insert.Close()
+	created := s.d.Time(now.UTC())
+	var matches [][]any
+	for _, in := range events {
+		e := in.Event
+		data, err := json.Marshal(e.Map())
+		if err != nil {
+			return res, err
+		}
+		var timeSource any
+		if !e.TimeSource.IsZero() {
+			timeSource = s.d.Time(e.TimeSource)
+		}
+		var id int64
+		err = insert.QueryRowContext(ctx, e.Fingerprint().String(), feedID, ingestionID, timeSource,
+			e.Classification.Taxonomy, e.Classification.Type, e.Classification.Identifier, e.Severity,
+			e.Get("source.ip"), int(e.Source.Port), int64(e.Source.ASN), e.Source.FQDN, e.Source.URL, e.Source.Account,
+			string(data), created).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			res.Duplicates++
+			continue
+		}
+		if err != nil {
+			return res, fmt.Errorf("storing an event: %w", err)
+		}
+		res.Added++
+		for _, m := range in.Matches {
+			matches = append(matches, []any{id, nullID(m.OrgID), nullID(m.AssetID), m.How, m.Specificity, m.Verified,
+				m.Rank, m.FallbackContact, m.FallbackNetwork})
+		}
+	}
+	_, err = s.insertRows(ctx, tx, `INSERT INTO matches (event_id, org_id, asset_id, how, specificity, verified, rank,
+		fallback_contact, fallback_network) VALUES`, "", matches, 100)
+	if err != nil {
+		return res, fmt.Errorf("storing matches: %w", err)
+	}
+	return res, tx.Commit()
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// AddRejects implements store.IngestStore.
+func (s *DB) AddRejects(ctx context.Context, ingestionID int64, rejects []store.Reject) error {
+	rows := make([][]any, len(rejects))
+	for i, r := range rejects {
+		rows[i] = []any{ingestionID, r.Line, r.Reason}
+	}
+	_, err := s.insertRows(ctx, s.db, `INSERT INTO ingestion_rejects (ingestion_id, line, reason) VALUES`, "", rows, 300)
+	return err
+}
+
+// FinishIngestion implements store.IngestStore.
+func (s *DB) FinishIngestion(ctx context.Context, in store.Ingestion) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE ingestions SET finished_at = $1, report_type = $2, rows_read = $3, events = $4,
+		duplicates = $5, rejected = $6, matched_events = $7, fallback_events = $8, unmatched = $9, organisations = $10
+		WHERE id = $11`,
+		s.d.Time(in.FinishedAt.UTC()), in.ReportType, in.Rows, in.Events, in.Duplicates, in.Rejected,
+		in.MatchedEvents, in.FallbackEvents, in.Unmatched, in.Organisations, in.ID)
+	return err
+}
+
+// Ingestion implements store.IngestStore.
+func (s *DB) Ingestion(ctx context.Context, id int64) (store.Ingestion, error) {
+	var in store.Ingestion
+	var finished sql.NullTime
+	err := s.db.QueryRowContext(ctx, `SELECT id, feed_id, file_name, report_type, started_at, finished_at, rows_read, events,
+		duplicates, rejected, matched_events, fallback_events, unmatched, organisations FROM ingestions WHERE id = $1`, id).Scan(
+		&in.ID, &in.FeedID, &in.FileName, &in.ReportType, &in.StartedAt, &finished, &in.Rows, &in.Events,
+		&in.Duplicates, &in.Rejected, &in.MatchedEvents, &in.FallbackEvents, &in.Unmatched, &in.Organisations)
+	if errors.Is(err, sql.ErrNoRows) {
+		return in, fmt.Errorf("ingestion %d: %w", id, store.ErrNotFound)
+	}
+	in.StartedAt, in.FinishedAt = in.StartedAt.UTC(), finished.Time.UTC()
+	return in, err
+}
+
+// Rejects implements store.IngestStore.
+func (s *DB) Rejects(ctx context.Context, ingestionID int64, n int) ([]store.Reject, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT line, reason FROM ingestion_rejects WHERE ingestion_id = $1 ORDER BY line`+limit(n), ingestionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Reject
+	for rows.Next() {
+		var r store.Reject
+		if err := rows.Scan(&r.Line, &r.Reason); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// EventCount implements store.IngestStore.
+func (s *DB) EventCount(ctx context.Context) (int, error) {
+	n, err := count(ctx, s.db, `SELECT COUNT(*) FROM events`)
+	return int(n), err
+}
+
+// OrgEvents implements store.IngestStore.
+func (s *DB) OrgEvents(ctx context.Context, orgID int64, n int) ([]store.StoredEvent, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT e.id, e.fingerprint, e.data, m.how, COALESCE(m.asset_id, 0)
+		FROM matches m JOIN events e ON e.id = m.event_id WHERE m.org_id = $1 ORDER BY e.id DESC`+limit(n), orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.StoredEvent
+	for rows.Next() {
+		var e store.StoredEvent
+		var data string
+		if err := rows.Scan(&e.ID, &e.Fingerprint, &data, &e.How, &e.AssetID); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(data), &e.Data); err != nil {
+			return nil, fmt.Errorf("event %d: %w", e.ID, err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,118 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+
+	"github.com/baken-cert/baken/internal/store"
+)
+
+// Version implements store.IngestStore.
+func (s *DB) Version(ctx context.Context, name string) (int64, error) {
+	return count(ctx, s.db, `SELECT version FROM versions WHERE name = $1`, name)
+}
+
+func bumpVersion(ctx context.Context, q queryer, name string) error {
+	_, err := q.ExecContext(ctx, `UPDATE versions SET version = version + 1 WHERE name = $1`, name)
+	return err
+}
+
+// AllAssets implements store.IngestStore, a page at a time.
+func (s *DB) AllAssets(ctx context.Context, fn func(store.Asset) error) error {
+	var after int64
+	for {
+		page, err := s.Assets(ctx, store.AssetFilter{AfterID: after, Limit: 50000})
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			return nil
+		}
+		for _, a := range page {
+			if err := fn(a); err != nil {
+				return err
+			}
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+// ReplaceRIPE implements store.IngestStore.
+func (s *DB) ReplaceRIPE(ctx context.Context, networks []store.RIPENetwork, asns []store.RIPEASN) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return s.inConnTx(ctx, conn, s.d.BeginWrite, func() error {
+		for _, q := range []string{`DELETE FROM ripe_networks`, `DELETE FROM ripe_asns`} {
+			if _, err := conn.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		const chunk = 20000
+		for len(networks) > 0 {
+			n := min(chunk, len(networks))
+			rows := make([][]any, n)
+			for i, r := range networks[:n] {
+				rows[i] = []any{r.Prefix.String(), r.Range, r.Netname, r.Country, r.OrgHandle, r.OrgName, r.AbuseMailbox, r.AbuseFrom}
+			}
+			if err := s.d.CopyRows(ctx, conn, "ripe_networks", []string{"prefix", "ip_range", "netname", "country",
+				"org_handle", "org_name", "abuse_mailbox", "abuse_from"}, rows); err != nil {
+				return fmt.Errorf("storing RIPE networks: %w", err)
+			}
+			networks = networks[n:]
+		}
+		rows := make([][]any, len(asns))
+		for i, a := range asns {
+			rows[i] = []any{int64(a.Number), a.Name, a.OrgHandle, a.OrgName, a.AbuseMailbox}
+		}
+		if err := s.d.CopyRows(ctx, conn, "ripe_asns", []string{"asn", "name", "org_handle", "org_name", "abuse_mailbox"}, rows); err != nil {
+			return fmt.Errorf("storing RIPE AS numbers: %w", err)
+		}
+		return bumpVersion(ctx, conn, "ripe")
+	})
+}
+
+// RIPE implements store.IngestStore.
+func (s *DB) RIPE(ctx context.Context, network func(store.RIPENetwork) error, asn func(store.RIPEASN) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT prefix, ip_range, netname, country, org_handle, org_name, abuse_mailbox, abuse_from FROM ripe_networks`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n store.RIPENetwork
+		var prefix string
+		if err := rows.Scan(&prefix, &n.Range, &n.Netname, &n.Country, &n.OrgHandle, &n.OrgName, &n.AbuseMailbox, &n.AbuseFrom); err != nil {
+			return err
+		}
+		if n.Prefix, err = netip.ParsePrefix(prefix); err != nil {
+			return fmt.Errorf("stored RIPE prefix %q: %w", prefix, err)
+		}
+		if err := network(n); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	arows, err := s.db.QueryContext(ctx, `SELECT asn, name, org_handle, org_name, abuse_mailbox FROM ripe_asns ORDER BY asn`)
+	if err != nil {
+		return err
+	}
+	defer arows.Close()
+	for arows.Next() {
+		var a store.RIPEASN
+		var num int64
+		if err := arows.Scan(&num, &a.Name, &a.OrgHandle, &a.OrgName, &a.AbuseMailbox); err != nil {
+			return err
+		}
+		a.Number = uint32(num)
+		if err := asn(a); err != nil {
+			return err
+		}
+	}
+	return arows.Err()
+}
