@@ -1,0 +1,167 @@
+package ingest
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"log/slog"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/baken-cert/baken/internal/event"
+	"github.com/baken-cert/baken/internal/registry"
+	"github.com/baken-cert/baken/internal/store"
+	"github.com/baken-cert/baken/internal/store/storetest"
+)
+
+// fakeOwners is a network-owner fallback for one network.
+type fakeOwners struct{ net netip.Prefix }
+
+func (f fakeOwners) Owner(s event.Subject) (Owner, bool) {
+	if f.net.Contains(s.IP) {
+		return Owner{Network: f.net.String(), AbuseMailbox: "abuse@isp.example"}, true
+	}
+	return Owner{}, false
+}
+
+type bundle struct {
+	store store.Store
+	svc   *Service
+	feed  store.Feed
+}
+
+// setup registers the CSV registry rows, and a Shadowserver feed.
+func setup(t *testing.T, s store.Store, registryCSV string) *bundle {
+	ctx := context.Background()
+	if registryCSV != "" {
+		rep, err := registry.New(s).Import(ctx, strings.NewReader(registryCSV), registry.ImportOptions{Format: registry.CSV})
+		if err != nil || len(rep.Rejected) > 0 {
+			t.Fatalf("registry: %+v %v", rep, err)
+		}
+	}
+	log := slog.New(slog.DiscardHandler)
+	owners := func(context.Context, store.Store) (Fallback, error) {
+		return fakeOwners{netip.MustParsePrefix("198.51.100.0/24")}, nil
+	}
+	m := NewMatcher(s, log, owners)
+	if err := m.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewParsers("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := s.PutFeed(ctx, store.Feed{Name: "shadowserver", Provider: "Shadowserver", Format: "shadowserver", Kind: "periodic", TLP: "AMBER"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &bundle{store: s, svc: New(s, m, p, log), feed: f}
+}
+
+func (b *bundle) ingest(t *testing.T, name string, content []byte) Report {
+	t.Helper()
+	rep, err := b.svc.Ingest(context.Background(), b.feed, name, bytes.NewReader(content))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+const registryRows = `organisation,org_ref,asset
+ISP,isp,192.0.2.0/24
+Customer,cust,192.0.2.0/28
+Customer,cust,*.customer.example
+V6,v6,2001:db8::/32
+`
+
+func TestIngestMatchesFallsBackAndDeduplicates(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s store.Store) {
+		b := setup(t, s, registryRows)
+		content, err := os.ReadFile("testdata/2026-11-20-scan_smb-nl-asn.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := b.ingest(t, "2026-11-20-scan_smb-nl-asn.csv", content)
+		want := store.Ingestion{Rows: 7, Events: 4, Rejected: 2, MatchedEvents: 3, FallbackEvents: 1, Unmatched: 1, Organisations: 3}
+		got := store.Ingestion{Rows: rep.Rows, Events: rep.Events, Rejected: rep.Rejected, MatchedEvents: rep.MatchedEvents,
+			FallbackEvents: rep.FallbackEvents, Unmatched: rep.Unmatched, Organisations: rep.Organisations}
+		if got != want || rep.ReportType != "scan_smb" {
+			t.Fatalf("report %+v\nwant %+v", rep.Ingestion, want)
+		}
+		if len(rep.Rejects) != 2 || rep.Rejects[0].Line != 6 || !strings.Contains(rep.Rejects[0].Reason, `"999.1.1.1" is not an IP address`) || rep.Rejects[1].Line != 7 {
+			t.Fatalf("rejects %+v", rep.Rejects)
+		}
+		stored, _ := s.Rejects(context.Background(), rep.ID, 0)
+		if len(stored) != 2 {
+			t.Fatalf("stored rejects %+v", stored)
+		}
+		// The customer's /28 and the ISP's /24 both match 192.0.2.10; the customer comes first.
+		cust, _ := s.Organisation(context.Background(), "cust")
+		evs, _ := s.OrgEvents(context.Background(), cust.ID, 10)
+		if len(evs) != 1 || evs[0].Data["source.ip"] != "192.0.2.10" || evs[0].Data["classification.identifier"] != "open-smb" ||
+			evs[0].Data["feed.name"] != "shadowserver" || evs[0].Data["tlp"] != "AMBER" {
+			t.Fatalf("customer's events: %+v", evs)
+		}
+		isp, _ := s.Organisation(context.Background(), "isp")
+		if evs, _ := s.OrgEvents(context.Background(), isp.ID, 10); len(evs) != 2 {
+			t.Fatalf("ISP's events: %d, want 2 (192.0.2.10 and .200)", len(evs))
+		}
+
+		again := b.ingest(t, "2026-11-20-scan_smb-nl-asn.csv", content)
+		if again.Events != 0 || again.Duplicates != 4 {
+			t.Fatalf("a second ingestion must add nothing: %+v", again.Ingestion)
+		}
+		var gz bytes.Buffer
+		w := gzip.NewWriter(&gz)
+		w.Write(content)
+		w.Close()
+		zipped := b.ingest(t, "2026-11-20-scan_smb-nl-asn.csv.gz", gz.Bytes())
+		if zipped.Rows != 7 || zipped.Duplicates != 4 || zipped.ReportType != "scan_smb" {
+			t.Fatalf("gzip: %+v", zipped.Ingestion)
+		}
+	})
+}
+
+func TestSamplesIngestWithoutRejects(t *testing.T) {
+	dir := "../../../shared/reference/shadowserver/samples"
+	files, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+	if len(files) == 0 {
+		t.Skip("the Shadowserver samples are not beside the repository (../shared)")
+	}
+	storetest.ForEachEngine(t, func(t *testing.T, s store.Store) {
+		// Everything is registered, so that every row is converted in full.
+		b := setup(t, s, "organisation,asset\nAll,0.0.0.0/0\nAll,::/0\n")
+		for _, f := range files {
+			content, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep := b.ingest(t, filepath.Base(f), content)
+			if rep.Rejected != 0 || rep.Rows == 0 || rep.MatchedEvents != rep.Rows {
+				t.Errorf("%s: %+v %+v", filepath.Base(f), rep.Ingestion, rep.Rejects)
+			}
+		}
+	})
+}
+
+func TestSubject(t *testing.T) {
+	for in, want := range map[string]event.Subject{
+		"192.0.2.1":      {IP: netip.MustParseAddr("192.0.2.1")},
+		"AS64496":        {ASN: 64496},
+		"www.Example.NL": {FQDN: "www.example.nl"},
+		"jan@Example.nl": {EmailDomain: "example.nl"},
+		"2001:db8::1":    {IP: netip.MustParseAddr("2001:db8::1")},
+		"bücher.example": {FQDN: "xn--bcher-kva.example"},
+	} {
+		got, err := Subject(in)
+		if err != nil || got != want {
+			t.Errorf("Subject(%q) = %+v, %v; want %+v", in, got, err, want)
+		}
+	}
+	if _, err := Subject(""); err == nil {
+		t.Error("empty: want an error")
+	}
+}

@@ -1,0 +1,162 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"strings"
+	"sync"
+
+	"github.com/baken-cert/baken/internal/asset"
+	"github.com/baken-cert/baken/internal/event"
+	"github.com/baken-cert/baken/internal/match"
+	"github.com/baken-cert/baken/internal/store"
+)
+
+// Owner is the network owner of an address that no organisation registered: the abuse
+// contact the fallback notifies.
+type Owner struct {
+	Network      string // the range or prefix, as the registry wrote it
+	Netname      string
+	OrgName      string
+	AbuseMailbox string
+	ASN          uint32 // when found through the AS number
+}
+
+// Fallback finds network owners. The RIPE data implements it.
+type Fallback interface {
+	Owner(s event.Subject) (Owner, bool)
+}
+
+// FallbackLoader builds a Fallback from the stored network-owner data.
+type FallbackLoader func(ctx context.Context, s store.Store) (Fallback, error)
+
+// Matcher holds the in-memory indices of one process: every registered asset, and the
+// network owners. It is built from the store at start and reloaded when another
+// process (or this one) changed the data, which the store's versions tell.
+type Matcher struct {
+	store      store.Store
+	log        *slog.Logger
+	loadOwners FallbackLoader
+
+	mu          sync.RWMutex
+	index       *match.Index
+	owners      Fallback
+	registryVer int64
+	ownersVer   int64
+}
+
+// NewMatcher returns a matcher over s; call Refresh to load it.
+func NewMatcher(s store.Store, log *slog.Logger, owners FallbackLoader) *Matcher {
+	m := &Matcher{store: s, log: log, loadOwners: owners}
+	m.index, _ = match.NewIndex(nil)
+	return m
+}
+
+// Refresh reloads what changed since the last call; the first call loads everything.
+// Matching goes on, on the old indices, while new ones are built.
+func (m *Matcher) Refresh(ctx context.Context) error {
+	regVer, err := m.store.Version(ctx, "registry")
+	if err != nil {
+		return err
+	}
+	ownVer, err := m.store.Version(ctx, "ripe")
+	if err != nil {
+		return err
+	}
+	m.mu.RLock()
+	needIndex, needOwners := regVer != m.registryVer, ownVer != m.ownersVer && m.loadOwners != nil
+	m.mu.RUnlock()
+	if needIndex {
+		ix, err := m.loadIndex(ctx)
+		if err != nil {
+			return err
+		}
+		m.mu.Lock()
+		m.index, m.registryVer = ix, regVer
+		m.mu.Unlock()
+	}
+	if needOwners {
+		fb, err := m.loadOwners(ctx, m.store)
+		if err != nil {
+			return fmt.Errorf("loading network owners: %w", err)
+		}
+		m.mu.Lock()
+		m.owners, m.ownersVer = fb, ownVer
+		m.mu.Unlock()
+	}
+	return nil
+}
+
+func (m *Matcher) loadIndex(ctx context.Context) (*match.Index, error) {
+	var entries []match.Entry
+	err := m.store.AllAssets(ctx, func(a store.Asset) error {
+		entries = append(entries, match.Entry{OrgID: a.OrgID, AssetID: a.ID, Verification: a.Verification,
+			Asset: asset.Asset{Kind: a.Kind, Value: a.Value}})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("loading assets: %w", err)
+	}
+	ix, err := match.NewIndex(entries)
+	if err != nil {
+		// NewIndex indexes what it can and reports what it skipped: a stored asset that
+		// does not index is a bug to log, not a reason to match nothing.
+		m.log.Error("some assets could not be indexed", "err", err)
+	}
+	return ix, nil
+}
+
+// Match appends every registered asset that matches s to dst.
+func (m *Matcher) Match(s event.Subject, dst []match.Hit) []match.Hit {
+	m.mu.RLock()
+	ix := m.index
+	m.mu.RUnlock()
+	if !s.IP.IsValid() && s.Network.IsValid() {
+		s.IP = s.Network.Addr()
+	}
+	return ix.Match(s, dst)
+}
+
+// Owner returns the network owner of what s names, when the fallback data knows one.
+func (m *Matcher) Owner(s event.Subject) (Owner, bool) {
+	m.mu.RLock()
+	fb := m.owners
+	m.mu.RUnlock()
+	if fb == nil {
+		return Owner{}, false
+	}
+	if !s.IP.IsValid() && s.Network.IsValid() {
+		s.IP = s.Network.Addr()
+	}
+	return fb.Owner(s)
+}
+
+// Subject returns the subject that names value: an IP address, a domain name, an e-mail
+// address or an AS number ("AS64496"), for lookups by people.
+func Subject(value string) (event.Subject, error) {
+	var e event.Event
+	switch {
+	case isAddr(value):
+		e.Set("source.ip", value)
+	case len(value) > 2 && (value[:2] == "AS" || value[:2] == "as"):
+		if err := e.Set("source.asn", value); err != nil {
+			return event.Subject{}, err
+		}
+	case strings.Contains(value, "@"):
+		e.Set("source.account", value)
+	default:
+		e.Set("source.fqdn", value)
+	}
+	s := e.Subject()
+	if s == (event.Subject{}) {
+		return s, fmt.Errorf("%q is not an IP address, domain name, e-mail address or AS number", value)
+	}
+	return s, nil
+}
+
+func isAddr(v string) bool {
+	_, err := netip.ParseAddr(v)
+	return err == nil
+}
