@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/baken-cert/baken/internal/config"
+	"github.com/baken-cert/baken/internal/ingest"
 	"github.com/baken-cert/baken/internal/job"
 	"github.com/baken-cert/baken/internal/registry"
 	"github.com/baken-cert/baken/internal/store"
@@ -30,6 +31,9 @@ type App struct {
 	Registry *registry.Service
 	Jobs     *job.Runner
 	Metrics  *prometheus.Registry
+	// Matcher holds the matching indices; it is empty until LoadIndices.
+	Matcher *ingest.Matcher
+	Ingest  *ingest.Service
 }
 
 // OpenStore opens the database the configuration names, without migrating it.
@@ -50,6 +54,11 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 		s.Close()
 		return nil, fmt.Errorf("migrating the %s database: %w", s.Engine(), err)
 	}
+	parsers, err := ingest.NewParsers(cfg.ShadowserverSchema)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a := &App{
@@ -59,7 +68,9 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 		Registry: registry.New(s),
 		Metrics:  reg,
 		Jobs:     job.New(s, log, reg, job.Options{Workers: cfg.Workers, PollInterval: cfg.PollInterval}),
+		Matcher:  ingest.NewMatcher(s, log, loadOwners),
 	}
+	a.Ingest = ingest.New(s, a.Matcher, parsers, log)
 	a.registerJobs()
 	return a, nil
 }
@@ -81,6 +92,33 @@ func (a *App) pruneJobs(ctx context.Context, _ store.Job) error {
 	return err
 }
 
+// LoadIndices loads the matching indices (every registered asset, the network owners),
+// for the commands that match.
+func (a *App) LoadIndices(ctx context.Context) error {
+	start := time.Now()
+	if err := a.Matcher.Refresh(ctx); err != nil {
+		return err
+	}
+	a.Log.Debug("matching indices loaded", "duration", time.Since(start))
+	return nil
+}
+
+// refreshIndices reloads the indices when another process changed the data, until ctx ends.
+func (a *App) refreshIndices(ctx context.Context) {
+	t := time.NewTicker(a.Config.IndexRefresh)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := a.Matcher.Refresh(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Error("reloading the matching indices", "err", err)
+			}
+		}
+	}
+}
+
 // Close releases the store.
 func (a *App) Close() error { return a.Store.Close() }
 
@@ -98,6 +136,11 @@ func (a *App) Serve(ctx context.Context, ready func(addr net.Addr)) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
+	if err := a.LoadIndices(ctx); err != nil {
+		ln.Close()
+		return err
+	}
+	go a.refreshIndices(ctx)
 	if err := a.Jobs.Start(ctx); err != nil {
 		ln.Close()
 		return err
@@ -123,4 +166,9 @@ func (a *App) Serve(ctx context.Context, ready func(addr net.Addr)) error {
 		err = nil
 	}
 	return err
+}
+
+// loadOwners builds the network-owner fallback from the stored RIPE data.
+func loadOwners(ctx context.Context, s store.Store) (ingest.Fallback, error) {
+	return nil, nil
 }

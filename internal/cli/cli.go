@@ -48,6 +48,11 @@ func commands() map[string]command {
 		"org import": {"[--replace] [--format csv|jsonl] [--json] FILE|-", "import organisations, contacts and assets", orgImport},
 		"org list":   {"[--parent REF] [--json]", "list organisations", orgList},
 		"org show":   {"[--json] REF", "show an organisation with its contacts and assets", orgShow},
+		"feed add":   {"--format F [--kind K] [--tlp T] [--column FIELD=COLUMN ...] NAME", "add or change a feed", feedAdd},
+		"feed list":  {"[--json]", "list the feeds", feedList},
+		"feed apply": {"FILE", "add or change the feeds of a JSON file (configuration as code)", feedApply},
+		"ingest":     {"[--feed NAME] [--json] FILE...|-", "ingest threat feed files and match them to their owners", ingestCmd},
+		"lookup":     {"[--json] VALUE", "who owns an IP address, domain, e-mail address or AS number", lookupCmd},
 	}
 }
 

@@ -36,6 +36,12 @@ type Config struct {
 	JobRetention time.Duration
 	// ShutdownTimeout bounds a clean stop on SIGTERM.
 	ShutdownTimeout time.Duration
+	// ShadowserverSchema is Shadowserver's machine-readable report schema (intelmq.json);
+	// empty uses the report types built into Baken.
+	ShadowserverSchema string
+	// IndexRefresh is how often `baken serve` checks whether the registered assets or
+	// the network-owner data changed, and reloads its matching indices.
+	IndexRefresh time.Duration
 }
 
 // Setting is one configurable value.
@@ -60,6 +66,8 @@ func (c *Config) Settings() []Setting {
 		{"BAKEN_POLL_INTERVAL", "poll-interval", "1s", "how often workers look for due jobs", false, (*durationValue)(&c.PollInterval)},
 		{"BAKEN_JOB_RETENTION", "job-retention", "168h", "how long finished jobs are kept", false, (*durationValue)(&c.JobRetention)},
 		{"BAKEN_SHUTDOWN_TIMEOUT", "shutdown-timeout", "30s", "how long a clean stop may take", false, (*durationValue)(&c.ShutdownTimeout)},
+		{"BAKEN_SHADOWSERVER_SCHEMA", "shadowserver-schema", "", "Shadowserver's report schema file (intelmq.json); empty uses the built-in report types", false, (*stringValue)(&c.ShadowserverSchema)},
+		{"BAKEN_INDEX_REFRESH", "index-refresh", "5s", "how often serve reloads the matching indices when the data changed", false, (*durationValue)(&c.IndexRefresh)},
 	}
 }
 
@@ -122,8 +130,8 @@ func (c *Config) Validate() error {
 	if c.Workers < 1 {
 		errs = append(errs, fmt.Errorf("BAKEN_WORKERS=%d: want at least 1", c.Workers))
 	}
-	if c.PollInterval <= 0 || c.JobRetention <= 0 || c.ShutdownTimeout <= 0 {
-		errs = append(errs, errors.New("BAKEN_POLL_INTERVAL, BAKEN_JOB_RETENTION and BAKEN_SHUTDOWN_TIMEOUT must be positive"))
+	if c.PollInterval <= 0 || c.JobRetention <= 0 || c.ShutdownTimeout <= 0 || c.IndexRefresh <= 0 {
+		errs = append(errs, errors.New("BAKEN_POLL_INTERVAL, BAKEN_JOB_RETENTION, BAKEN_SHUTDOWN_TIMEOUT and BAKEN_INDEX_REFRESH must be positive"))
 	}
 	return errors.Join(errs...)
 }

@@ -34,6 +34,9 @@ func New(s store.Store, m *Matcher, p *Parsers, log *slog.Logger) *Service {
 	return &Service{store: s, matcher: m, parsers: p, log: log, now: time.Now}
 }
 
+// Parsers returns the parsers of every feed format.
+func (s *Service) Parsers() *Parsers { return s.parsers }
+
 // Report is what an ingestion did: the stored ingestion record, and the first rejected rows.
 type Report struct {
 	store.Ingestion

@@ -41,6 +41,8 @@ type RegistryStore interface {
 	Organisations(ctx context.Context, f OrgFilter) ([]Organisation, error)
 	// Organisation returns the organisation with this ref, or ErrNotFound.
 	Organisation(ctx context.Context, ref string) (Organisation, error)
+	// OrganisationByID returns the organisation with this id, or ErrNotFound.
+	OrganisationByID(ctx context.Context, id int64) (Organisation, error)
 	// Contacts lists the contacts of an organisation, ordered by e-mail address.
 	Contacts(ctx context.Context, orgID int64) ([]Contact, error)
 	// Assets lists assets ordered by id, a page at a time (keyset pagination on AfterID).

@@ -54,6 +54,15 @@ func (s *DB) Organisation(ctx context.Context, ref string) (store.Organisation, 
 	return o, err
 }
 
+// OrganisationByID implements store.RegistryStore.
+func (s *DB) OrganisationByID(ctx context.Context, id int64) (store.Organisation, error) {
+	o, err := scanOrg(s.db.QueryRowContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE o.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, fmt.Errorf("organisation %d: %w", id, store.ErrNotFound)
+	}
+	return o, err
+}
+
 // Contacts implements store.RegistryStore.
 func (s *DB) Contacts(ctx context.Context, orgID int64) ([]store.Contact, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, org_id, email, role, language FROM contacts WHERE org_id = $1 ORDER BY email`, orgID)

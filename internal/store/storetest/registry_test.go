@@ -102,6 +102,12 @@ func TestRegistryImport(t *testing.T) {
 		if err != nil || len(counts) != 3 {
 			t.Fatalf("counts: %+v, %v", counts, err)
 		}
+		if byID, err := s.OrganisationByID(ctx, o.ID); err != nil || byID != o {
+			t.Fatalf("by id: %+v, %v", byID, err)
+		}
+		if _, err := s.OrganisationByID(ctx, o.ID+1000); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("unknown id: %v", err)
+		}
 		if _, err := s.Organisation(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("unknown organisation: %v, want ErrNotFound", err)
 		}
