@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
 	"github.com/baken-cert/baken/internal/bench"
+	"github.com/baken-cert/baken/internal/match"
+	"github.com/baken-cert/baken/internal/match/matchtest"
 	"github.com/baken-cert/baken/internal/store"
 	"github.com/baken-cert/baken/internal/store/postgres"
 	"github.com/baken-cert/baken/internal/store/sqlite"
@@ -24,6 +27,7 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 	orgs := fs.Int("orgs", 10000, "organisations in the generated registry")
 	assets := fs.Int("assets", 1000000, "assets in the generated registry")
 	pgURL := fs.String("postgres", env.Getenv("BAKEN_TEST_POSTGRES"), "PostgreSQL server to measure too (default $BAKEN_TEST_POSTGRES)")
+	rows := fs.Int("rows", 10_000_000, "rows of the generated Shadowserver report to ingest (0 skips the ingestion figures)")
 	if err := parse(fs, cfg, args); err != nil {
 		return err
 	}
@@ -45,6 +49,14 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 	}}
 	if *pgURL != "" {
 		engines = append(engines, func() (store.Store, func(), error) { return benchSchema(ctx, *pgURL) })
+	}
+	if *rows > 0 {
+		if err := benchMatching(env, *assets); err != nil {
+			return err
+		}
+		if err := benchIngest(ctx, env, dir, *orgs, *assets, *rows); err != nil {
+			return err
+		}
 	}
 	for _, open := range engines {
 		s, drop, err := open()
@@ -92,4 +104,46 @@ func benchSchema(ctx context.Context, url string) (store.Store, func(), error) {
 		return nil, nil, err
 	}
 	return s, drop, nil
+}
+
+// benchMatching prints parse+match throughput against assets registered assets, on one
+// core and on all, and a naive linear scan for comparison.
+func benchMatching(env Env, assets int) error {
+	entries := matchtest.Generate(assets, 1)
+	ix, err := match.NewIndex(entries)
+	if err != nil {
+		return err
+	}
+	report := bench.ScanSMBSampled(2_000_000, matchtest.NewSampler(entries, 2))
+	for _, workers := range []int{1, runtime.NumCPU()} {
+		rows, matched, took, err := bench.ParseMatch(report, ix, workers)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "parse+match %d Shadowserver rows against %d assets, %d goroutines: %.0f rows/s (%d matched)\n",
+			rows, assets, workers, float64(rows)/took.Seconds(), matched)
+	}
+	naive, _ := bench.NaiveMatchRate(entries, matchtest.NewSampler(entries, 3), 200)
+	fmt.Fprintf(env.Stdout, "naive linear scan over the same %d assets: %.0f rows/s\n", assets, naive)
+	return nil
+}
+
+// benchIngest prints the end-to-end ingestion figures on SQLite.
+func benchIngest(ctx context.Context, env Env, dir string, orgs, assets, rows int) error {
+	s, err := sqlite.Open(ctx, dir+"/ingest/baken.db")
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		return err
+	}
+	fig, err := bench.RunIngest(ctx, s, dir, orgs, assets, rows)
+	if err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "ingest %d rows (%d MB, 1%% matching) on sqlite: %s (%.0f rows/s), %d events for %d organisations, peak heap %d MB, peak RSS %d MB\n",
+		fig.Rows, fig.FileBytes>>20, fig.Took.Round(time.Millisecond), float64(fig.Rows)/fig.Took.Seconds(),
+		fig.Events, fig.Organisations, fig.PeakHeap>>20, fig.MaxRSS>>20)
+	return nil
 }
