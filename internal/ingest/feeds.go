@@ -37,7 +37,7 @@ func (p *Parsers) CheckFeed(f *store.Feed) error {
 	if f.Kind != Periodic && f.Kind != Incidental {
 		return fmt.Errorf("feed %s: kind %q: want periodic or incidental", f.Name, f.Kind)
 	}
-	f.TLP = strings.ToUpper(strings.TrimPrefix(strings.TrimSpace(f.TLP), "TLP:"))
+	f.TLP = strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(f.TLP)), "TLP:")
 	switch f.TLP {
 	case "":
 		f.TLP = "AMBER"

@@ -165,3 +165,35 @@ func TestSubject(t *testing.T) {
 		t.Error("empty: want an error")
 	}
 }
+
+// TestMatcherSeesOtherProcessesChanges: a second process (another Matcher on the same
+// database) picks up assets registered after it loaded, on its next Refresh.
+func TestMatcherSeesOtherProcessesChanges(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		other := NewMatcher(s, slog.New(slog.DiscardHandler), nil)
+		if err := other.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		subj, _ := Subject("198.51.100.9")
+		if hits := other.Match(subj, nil); len(hits) != 0 {
+			t.Fatalf("hits before registration: %+v", hits)
+		}
+		if _, err := registry.New(s).Import(ctx, strings.NewReader("organisation,asset\nNew,198.51.100.0/24\n"), registry.ImportOptions{Format: registry.CSV}); err != nil {
+			t.Fatal(err)
+		}
+		if err := other.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if hits := other.Match(subj, nil); len(hits) != 1 || hits[0].Prefix.String() != "198.51.100.0/24" {
+			t.Fatalf("hits after registration: %+v", hits)
+		}
+		if _, err := registry.New(s).Import(ctx, strings.NewReader("organisation,asset\nNew,203.0.113.0/24\n"), registry.ImportOptions{Format: registry.CSV, Replace: true}); err != nil {
+			t.Fatal(err)
+		}
+		other.Refresh(ctx)
+		if hits := other.Match(subj, nil); len(hits) != 0 {
+			t.Fatalf("a removed asset still matches: %+v", hits)
+		}
+	})
+}
