@@ -68,7 +68,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 		Registry: registry.New(s),
 		Metrics:  reg,
 		Jobs:     job.New(s, log, reg, job.Options{Workers: cfg.Workers, PollInterval: cfg.PollInterval}),
-		Matcher:  ingest.NewMatcher(s, log, loadOwners),
+		Matcher:  ingest.NewMatcher(s, log, ingest.LoadRIPEOwners),
 	}
 	a.Ingest = ingest.New(s, a.Matcher, parsers, log)
 	a.registerJobs()
@@ -166,9 +166,4 @@ func (a *App) Serve(ctx context.Context, ready func(addr net.Addr)) error {
 		err = nil
 	}
 	return err
-}
-
-// loadOwners builds the network-owner fallback from the stored RIPE data.
-func loadOwners(ctx context.Context, s store.Store) (ingest.Fallback, error) {
-	return nil, nil
 }

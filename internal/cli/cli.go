@@ -40,19 +40,20 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":      {"[flags]", "run the HTTP server and the background workers until SIGTERM", serve},
-		"migrate":    {"[flags]", "bring the database schema up to date", migrate},
-		"work":       {"[--until-idle] [flags]", "run background jobs (with --until-idle: every due job, then exit)", work},
-		"version":    {"", "print the version", printVersion},
-		"bench":      {"[--orgs N] [--assets N] [--postgres URL]", "measure start-up and import figures on generated data", benchCmd},
-		"org import": {"[--replace] [--format csv|jsonl] [--json] FILE|-", "import organisations, contacts and assets", orgImport},
-		"org list":   {"[--parent REF] [--json]", "list organisations", orgList},
-		"org show":   {"[--json] REF", "show an organisation with its contacts and assets", orgShow},
-		"feed add":   {"--format F [--kind K] [--tlp T] [--column FIELD=COLUMN ...] NAME", "add or change a feed", feedAdd},
-		"feed list":  {"[--json]", "list the feeds", feedList},
-		"feed apply": {"FILE", "add or change the feeds of a JSON file (configuration as code)", feedApply},
-		"ingest":     {"[--feed NAME] [--json] FILE...|-", "ingest threat feed files and match them to their owners", ingestCmd},
-		"lookup":     {"[--json] VALUE", "who owns an IP address, domain, e-mail address or AS number", lookupCmd},
+		"serve":       {"[flags]", "run the HTTP server and the background workers until SIGTERM", serve},
+		"migrate":     {"[flags]", "bring the database schema up to date", migrate},
+		"work":        {"[--until-idle] [flags]", "run background jobs (with --until-idle: every due job, then exit)", work},
+		"version":     {"", "print the version", printVersion},
+		"bench":       {"[--orgs N] [--assets N] [--postgres URL]", "measure start-up and import figures on generated data", benchCmd},
+		"org import":  {"[--replace] [--format csv|jsonl] [--json] FILE|-", "import organisations, contacts and assets", orgImport},
+		"org list":    {"[--parent REF] [--json]", "list organisations", orgList},
+		"org show":    {"[--json] REF", "show an organisation with its contacts and assets", orgShow},
+		"feed add":    {"--format F [--kind K] [--tlp T] [--column FIELD=COLUMN ...] NAME", "add or change a feed", feedAdd},
+		"feed list":   {"[--json]", "list the feeds", feedList},
+		"feed apply":  {"FILE", "add or change the feeds of a JSON file (configuration as code)", feedApply},
+		"ingest":      {"[--feed NAME] [--json] FILE...|-", "ingest threat feed files and match them to their owners", ingestCmd},
+		"ripe import": {"[--json] DIR", "load the RIPE database's split dumps, for the network-owner fallback", ripeImport},
+		"lookup":      {"[--json] VALUE", "who owns an IP address, domain, e-mail address or AS number", lookupCmd},
 	}
 }
 

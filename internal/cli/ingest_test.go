@@ -116,3 +116,42 @@ func TestFeedCommands(t *testing.T) {
 		t.Fatalf("unknown feed: %d %s", code, errOut)
 	}
 }
+
+func TestRIPEFallback(t *testing.T) {
+	for _, engine := range storetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			b := setup(t, engine)
+			code, out, errOut := b.run("", "ripe", "import", "../ripe/testdata")
+			if code != 0 || !strings.Contains(out, "RIPE data from ../ripe/testdata imported") {
+				t.Fatalf("ripe import: %d %s %s", code, out, errOut)
+			}
+			for value, want := range map[string]string{
+				"192.0.2.70":       "abuse@alloc.example", // no abuse-c, no org: the parent's
+				"192.0.2.130":      "abuse@cust2.example", // the organisation's abuse-c
+				"198.51.100.1":     "abuse@alloc.example", // its own abuse-c wins over its organisation's
+				"2001:db8:1000::1": "abuse@cust2.example",
+				"AS64496":          "abuse@alloc.example",
+			} {
+				code, out, errOut := b.run("", "lookup", "--json", value)
+				var res struct {
+					Organisations []any `json:"organisations"`
+					NetworkOwner  *struct {
+						AbuseMailbox string
+					} `json:"network_owner"`
+				}
+				if err := json.Unmarshal([]byte(out), &res); err != nil || code != 0 || res.NetworkOwner == nil || res.NetworkOwner.AbuseMailbox != want || len(res.Organisations) != 0 {
+					t.Errorf("lookup %s: %d %v %s %s; want network owner %s", value, code, err, out, errOut, want)
+				}
+			}
+			// An ingested row that no organisation registered goes to its network owner.
+			report, _ := os.ReadFile("../ingest/testdata/2026-11-20-scan_smb-nl-asn.csv")
+			path := b.file("2026-11-20-scan_smb-nl-asn.csv", string(report))
+			code, out, _ = b.run("", "ingest", "--json", path)
+			var rep map[string]any
+			json.Unmarshal([]byte(out), &rep)
+			if code != 0 || rep["fallback_events"] != float64(4) || rep["matched_events"] != float64(0) {
+				t.Fatalf("ingest with only RIPE data: %d %s", code, out)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"iter"
 	"net/netip"
 	"time"
 
@@ -41,8 +42,9 @@ type IngestStore interface {
 	// AllAssets calls fn for every registered asset, in id order.
 	AllAssets(ctx context.Context, fn func(Asset) error) error
 
-	// ReplaceRIPE replaces the network-owner data with networks and asns, in one transaction.
-	ReplaceRIPE(ctx context.Context, networks []RIPENetwork, asns []RIPEASN) error
+	// ReplaceRIPE replaces the network-owner data with networks and asns, in one
+	// transaction; networks are streamed, as a full RIPE dump holds millions.
+	ReplaceRIPE(ctx context.Context, networks iter.Seq[RIPENetwork], asns []RIPEASN) error
 	// RIPE calls fn for every stored network and asn.
 	RIPE(ctx context.Context, network func(RIPENetwork) error, asn func(RIPEASN) error) error
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"iter"
 	"net/netip"
 
 	"github.com/baken-cert/baken/internal/store"
@@ -39,7 +40,7 @@ func (s *DB) AllAssets(ctx context.Context, fn func(store.Asset) error) error {
 }
 
 // ReplaceRIPE implements store.IngestStore.
-func (s *DB) ReplaceRIPE(ctx context.Context, networks []store.RIPENetwork, asns []store.RIPEASN) error {
+func (s *DB) ReplaceRIPE(ctx context.Context, networks iter.Seq[store.RIPENetwork], asns []store.RIPEASN) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -52,19 +53,21 @@ func (s *DB) ReplaceRIPE(ctx context.Context, networks []store.RIPENetwork, asns
 			}
 		}
 		const chunk = 20000
-		for len(networks) > 0 {
-			n := min(chunk, len(networks))
-			rows := make([][]any, n)
-			for i, r := range networks[:n] {
-				rows[i] = []any{r.Prefix.String(), r.Range, r.Netname, r.Country, r.OrgHandle, r.OrgName, r.AbuseMailbox, r.AbuseFrom}
+		columns := []string{"prefix", "ip_range", "netname", "country", "org_handle", "org_name", "abuse_mailbox", "abuse_from"}
+		rows := make([][]any, 0, chunk)
+		for r := range networks {
+			rows = append(rows, []any{r.Prefix.String(), r.Range, r.Netname, r.Country, r.OrgHandle, r.OrgName, r.AbuseMailbox, r.AbuseFrom})
+			if len(rows) == chunk {
+				if err := s.d.CopyRows(ctx, conn, "ripe_networks", columns, rows); err != nil {
+					return fmt.Errorf("storing RIPE networks: %w", err)
+				}
+				rows = rows[:0]
 			}
-			if err := s.d.CopyRows(ctx, conn, "ripe_networks", []string{"prefix", "ip_range", "netname", "country",
-				"org_handle", "org_name", "abuse_mailbox", "abuse_from"}, rows); err != nil {
-				return fmt.Errorf("storing RIPE networks: %w", err)
-			}
-			networks = networks[n:]
 		}
-		rows := make([][]any, len(asns))
+		if err := s.d.CopyRows(ctx, conn, "ripe_networks", columns, rows); err != nil {
+			return fmt.Errorf("storing RIPE networks: %w", err)
+		}
+		rows = make([][]any, len(asns))
 		for i, a := range asns {
 			rows[i] = []any{int64(a.Number), a.Name, a.OrgHandle, a.OrgName, a.AbuseMailbox}
 		}

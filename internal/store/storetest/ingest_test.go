@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/netip"
+	"slices"
 	"testing"
 	"time"
 
@@ -129,7 +130,7 @@ func TestRIPE(t *testing.T) {
 		asns := []store.RIPEASN{{Number: 64496, Name: "ISP-AS", AbuseMailbox: "abuse@isp.example"}}
 		v0, _ := s.Version(ctx, "ripe")
 		for range 2 { // replacing twice keeps one copy
-			if err := s.ReplaceRIPE(ctx, nets, asns); err != nil {
+			if err := s.ReplaceRIPE(ctx, slices.Values(nets), asns); err != nil {
 				t.Fatal(err)
 			}
 		}
