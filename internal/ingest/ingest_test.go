@@ -197,3 +197,60 @@ func TestMatcherSeesOtherProcessesChanges(t *testing.T) {
 		}
 	})
 }
+
+// TestEveryFormat ingests the sample files of each parser through a feed of its format,
+// with everything registered, and checks what arrives.
+func TestEveryFormat(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		b := setup(t, s, "organisation,asset\nAll,0.0.0.0/0\nAll,::/0\nNL,*.example.nl\nNL,@example.nl\n")
+		cases := []struct {
+			feed      store.Feed
+			file      string
+			minEvents int
+		}{
+			{store.Feed{Name: "c2", Format: "csv", Options: []byte(`{"columns":{"source.ip":"ip","time.source":"first_seen","source.port":"port","source.fqdn":"host"}}`),
+				Classification: event.Classification{Taxonomy: "malicious-code", Type: "c2-server"}}, "../feed/csvfeed/testdata/c2-servers.csv", 3},
+			{store.Feed{Name: "intelmq", Format: "intelmq"}, "../feed/intelmq/testdata/events.jsonl", 2},
+			{store.Feed{Name: "stix", Format: "stix"}, "../feed/stix/testdata/bundle.json", 5},
+			{store.Feed{Name: "leak", Format: "credentials", Kind: "incidental"}, "../feed/credentials/testdata/combolist.txt", 2},
+		}
+		for _, c := range cases {
+			if err := b.svc.Parsers().CheckFeed(&c.feed); err != nil {
+				t.Fatal(err)
+			}
+			f, err := s.PutFeed(ctx, c.feed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			content, err := os.ReadFile(c.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := b.svc.Ingest(ctx, f, filepath.Base(c.file), bytes.NewReader(content))
+			if err != nil {
+				t.Fatalf("%s: %v", c.feed.Name, err)
+			}
+			if rep.Events < c.minEvents || rep.Rejected == 0 {
+				t.Errorf("%s: %+v; want at least %d events and the sample's bad rows rejected", c.feed.Name, rep.Ingestion, c.minEvents)
+			}
+		}
+		// Passwords of leaked credentials never reach the database.
+		nl, _ := s.Organisation(ctx, "NL")
+		evs, _ := s.OrgEvents(ctx, nl.ID, 100)
+		var accounts int
+		for _, e := range evs {
+			for k, v := range e.Data {
+				if strings.Contains(v, "Winter2024") || strings.Contains(v, "hunter2") || strings.Contains(v, "p@ss") {
+					t.Fatalf("a password reached the database in %s: %q", k, v)
+				}
+			}
+			if e.Data["source.account"] != "" {
+				accounts++
+			}
+		}
+		if accounts < 2 {
+			t.Fatalf("leaked accounts of example.nl: %d, want at least 2 (%+v)", accounts, evs)
+		}
+	})
+}

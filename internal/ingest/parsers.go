@@ -9,7 +9,11 @@ import (
 	"strings"
 
 	"github.com/baken-cert/baken/internal/feed"
+	"github.com/baken-cert/baken/internal/feed/credentials"
+	"github.com/baken-cert/baken/internal/feed/csvfeed"
+	"github.com/baken-cert/baken/internal/feed/intelmq"
 	"github.com/baken-cert/baken/internal/feed/shadowserver"
+	"github.com/baken-cert/baken/internal/feed/stix"
 	"github.com/baken-cert/baken/internal/store"
 )
 
@@ -23,6 +27,9 @@ type Options struct {
 	Delimiter string `json:"delimiter,omitempty"`
 	// NoHeader says a generic CSV feed has no header row; its columns are named 1, 2, ...
 	NoHeader bool `json:"no_header,omitempty"`
+	// TimeLayout is the Go layout of a generic CSV feed's time columns ("unix" for
+	// seconds since 1970); empty reads the usual forms.
+	TimeLayout string `json:"time_layout,omitempty"`
 }
 
 // ParseOptions reads a feed's options, refusing unknown fields.
@@ -92,7 +99,40 @@ func (p *Parsers) New(f store.Feed, name string, r io.Reader) (feed.Parser, stri
 func formats() map[string]parserFunc {
 	return map[string]parserFunc{
 		"shadowserver": newShadowserver,
+		"csv":          newCSV,
+		"intelmq":      newIntelMQ,
+		"stix":         newSTIX,
+		"credentials":  newCredentials,
 	}
+}
+
+func newCSV(_ *Parsers, f store.Feed, o Options, _ string, r io.Reader) (feed.Parser, string, error) {
+	opts := csvfeed.Options{Mapping: csvfeed.Mapping(o.Columns), NoHeader: o.NoHeader, TimeLayout: o.TimeLayout,
+		FeedName: f.Name, FeedProvider: f.Provider, Classification: f.Classification, TLP: f.TLP}
+	if o.Delimiter != "" {
+		d := []rune(o.Delimiter)
+		if len(d) != 1 {
+			return nil, "", fmt.Errorf("feed %s: the delimiter must be one character, not %q", f.Name, o.Delimiter)
+		}
+		opts.Delimiter = d[0]
+	}
+	p, err := csvfeed.NewParser(r, opts)
+	return p, "", err
+}
+
+func newIntelMQ(_ *Parsers, f store.Feed, _ Options, _ string, r io.Reader) (feed.Parser, string, error) {
+	p, err := intelmq.NewParser(r, intelmq.Options{FeedName: f.Name, FeedProvider: f.Provider, Classification: f.Classification, TLP: f.TLP})
+	return p, "", err
+}
+
+func newSTIX(_ *Parsers, f store.Feed, _ Options, _ string, r io.Reader) (feed.Parser, string, error) {
+	p, err := stix.NewParser(r, stix.Options{FeedName: f.Name, FeedProvider: f.Provider, Classification: f.Classification, TLP: f.TLP})
+	return p, "", err
+}
+
+func newCredentials(_ *Parsers, f store.Feed, _ Options, _ string, r io.Reader) (feed.Parser, string, error) {
+	p, err := credentials.NewParser(r, credentials.Options{FeedName: f.Name, FeedProvider: f.Provider, Classification: f.Classification, TLP: f.TLP})
+	return p, "", err
 }
 
 func newShadowserver(p *Parsers, _ store.Feed, o Options, name string, r io.Reader) (feed.Parser, string, error) {
