@@ -31,6 +31,7 @@ type Store interface {
 	RegistryStore
 	JobStore
 	IngestStore
+	NotifyStore
 }
 
 // RegistryStore keeps organisations, their contacts and their assets.

@@ -1,0 +1,212 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/baken-cert/baken/internal/store"
+)
+
+// Rules implements store.NotifyStore.
+func (s *DB) Rules(ctx context.Context) ([]store.Rule, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, feed, taxonomy, type, identifier, action, min_severity, repeat_hours, aggregation
+		FROM rules ORDER BY feed, taxonomy, type, identifier`)
+	if err != nil {
+		return nil, fmt.Errorf("listing rules: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Rule
+	for rows.Next() {
+		var r store.Rule
+		var hours int64
+		if err := rows.Scan(&r.ID, &r.Feed, &r.Taxonomy, &r.Type, &r.Identifier, &r.Action, &r.MinSeverity, &hours, &r.Aggregation); err != nil {
+			return nil, err
+		}
+		r.Repeat = time.Duration(hours) * time.Hour
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// PutRule implements store.NotifyStore.
+func (s *DB) PutRule(ctx context.Context, r store.Rule) (store.Rule, error) {
+	err := s.db.QueryRowContext(ctx, `INSERT INTO rules (feed, taxonomy, type, identifier, action, min_severity, repeat_hours, aggregation)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (feed, taxonomy, type, identifier) DO UPDATE SET action = excluded.action,
+			min_severity = excluded.min_severity, repeat_hours = excluded.repeat_hours, aggregation = excluded.aggregation
+		RETURNING id`, r.Feed, r.Taxonomy, r.Type, r.Identifier, r.Action, r.MinSeverity, int64(r.Repeat/time.Hour), r.Aggregation).Scan(&r.ID)
+	return r, err
+}
+
+// DeleteRule implements store.NotifyStore.
+func (s *DB) DeleteRule(ctx context.Context, id int64) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM rules WHERE id = $1`, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("rule %d: %w", id, store.ErrNotFound)
+	}
+	return nil
+}
+
+// UndecidedEvents implements store.NotifyStore.
+func (s *DB) UndecidedEvents(ctx context.Context, limit int) ([]store.PendingEvent, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT e.id, f.name, f.kind, e.taxonomy, e.type, e.identifier, e.severity, e.source_ip
+		FROM events e JOIN feeds f ON f.id = e.feed_id WHERE NOT e.decided ORDER BY e.id LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("reading undecided events: %w", err)
+	}
+	var out []store.PendingEvent
+	index := map[int64]int{}
+	for rows.Next() {
+		var e store.PendingEvent
+		if err := rows.Scan(&e.ID, &e.FeedName, &e.FeedKind, &e.Classification.Taxonomy, &e.Classification.Type,
+			&e.Classification.Identifier, &e.Severity, &e.SourceIP); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		index[e.ID] = len(out)
+		out = append(out, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	mrows, err := s.db.QueryContext(ctx, `SELECT event_id, COALESCE(org_id, 0), COALESCE(asset_id, 0), how, rank, verified,
+		fallback_contact, fallback_network FROM matches WHERE event_id >= $1 AND event_id <= $2 ORDER BY event_id, rank`,
+		out[0].ID, out[len(out)-1].ID)
+	if err != nil {
+		return nil, err
+	}
+	defer mrows.Close()
+	for mrows.Next() {
+		var id int64
+		var m store.StoredMatch
+		if err := mrows.Scan(&id, &m.OrgID, &m.AssetID, &m.How, &m.Rank, &m.Verified, &m.FallbackContact, &m.FallbackNetwork); err != nil {
+			return nil, err
+		}
+		if i, ok := index[id]; ok {
+			out[i].Matches = append(out[i].Matches, m)
+		}
+	}
+	return out, mrows.Err()
+}
+
+// SaveDecisions implements store.NotifyStore.
+func (s *DB) SaveDecisions(ctx context.Context, d store.Decisions) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := s.d.Time(d.Now.UTC())
+	items := make([][]any, len(d.Items))
+	for i, it := range d.Items {
+		items[i] = []any{it.EventID, it.Recipient, nullID(it.OrgID), it.AbuseEmail, s.d.Time(it.WindowEnd.UTC()), it.Review, false, now}
+	}
+	if _, err := s.insertRows(ctx, tx, `INSERT INTO items (event_id, recipient, org_id, abuse_email, window_end, review, composed, created_at) VALUES`,
+		"", items, 100); err != nil {
+		return fmt.Errorf("storing decisions: %w", err)
+	}
+	for _, q := range d.Squelch {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO squelch (target, identifier, last_at, severity) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (target, identifier) DO UPDATE SET last_at = excluded.last_at, severity = excluded.severity`,
+			q.Target, q.Identifier, s.d.Time(q.LastAt.UTC()), q.Severity); err != nil {
+			return err
+		}
+	}
+	for len(d.EventIDs) > 0 {
+		n := min(500, len(d.EventIDs))
+		ids := make([]string, n)
+		for i, id := range d.EventIDs[:n] {
+			ids[i] = fmt.Sprint(id)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE events SET decided = TRUE WHERE id IN (`+strings.Join(ids, ",")+`)`); err != nil {
+			return err
+		}
+		d.EventIDs = d.EventIDs[n:]
+	}
+	if err := s.insertJobs(ctx, tx, d.Jobs, d.Now); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// SquelchStates implements store.NotifyStore.
+func (s *DB) SquelchStates(ctx context.Context, keys []store.SquelchKey) (map[store.SquelchKey]store.SquelchState, error) {
+	out := make(map[store.SquelchKey]store.SquelchState)
+	for _, k := range keys {
+		var st store.SquelchState
+		err := s.db.QueryRowContext(ctx, `SELECT last_at, severity FROM squelch WHERE target = $1 AND identifier = $2`,
+			k.Target, k.Identifier).Scan(&st.LastAt, &st.Severity)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[k] = st
+	}
+	return out, nil
+}
+
+// WaitingRecipients implements store.NotifyStore.
+func (s *DB) WaitingRecipients(ctx context.Context, upTo time.Time) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT recipient FROM items WHERE NOT composed AND window_end <= $1 ORDER BY recipient`,
+		s.d.Time(upTo.UTC()))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// WaitingItems implements store.NotifyStore.
+func (s *DB) WaitingItems(ctx context.Context, recipient string, upTo time.Time) ([]store.WaitingItem, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT i.id, i.event_id, COALESCE(i.org_id, 0), i.abuse_email, i.review, e.data
+		FROM items i JOIN events e ON e.id = i.event_id
+		WHERE i.recipient = $1 AND NOT i.composed AND i.window_end <= $2 ORDER BY i.event_id`, recipient, s.d.Time(upTo.UTC()))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.WaitingItem
+	for rows.Next() {
+		var it store.WaitingItem
+		var data string
+		if err := rows.Scan(&it.ID, &it.EventID, &it.OrgID, &it.AbuseEmail, &it.Review, &data); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(data), &it.Data); err != nil {
+			return nil, fmt.Errorf("event %d: %w", it.EventID, err)
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// NextTicket implements store.NotifyStore.
+func (s *DB) NextTicket(ctx context.Context, day time.Time) (string, error) {
+	d := day.UTC().Format("20060102")
+	var n int64
+	err := s.db.QueryRowContext(ctx, `INSERT INTO tickets (day, last) VALUES ($1, 1)
+		ON CONFLICT (day) DO UPDATE SET last = tickets.last + 1 RETURNING last`, d).Scan(&n)
+	if err != nil {
+		return "", fmt.Errorf("allocating a ticket number: %w", err)
+	}
+	return fmt.Sprintf("%s-%08d", d, n), nil
+}
