@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -30,15 +31,17 @@ const (
 	EmailDomain Kind = "email-domain" // the domain part of e-mail addresses
 )
 
-// Kinds lists every kind, in the order people usually think of them.
-var Kinds = []Kind{IPv4, IPv6, IPv4Prefix, IPv6Prefix, ASN, Domain, DomainTree, EmailDomain}
+// AllKinds returns every kind, in the order people usually think of them, in a new
+// slice the caller may change.
+func AllKinds() []Kind {
+	return []Kind{IPv4, IPv6, IPv4Prefix, IPv6Prefix, ASN, Domain, DomainTree, EmailDomain}
+}
 
-// Valid reports whether k is one of Kinds.
+// Valid reports whether k is one of AllKinds.
 func (k Kind) Valid() bool {
-	for _, known := range Kinds {
-		if k == known {
-			return true
-		}
+	switch k {
+	case IPv4, IPv6, IPv4Prefix, IPv6Prefix, ASN, Domain, DomainTree, EmailDomain:
+		return true
 	}
 	return false
 }
@@ -127,10 +130,15 @@ func (a Asset) DomainName() (string, bool) {
 //	*.example.nl                    the domain and all its subdomains
 //	@example.nl                     an e-mail domain
 //
+// The unspecified addresses 0.0.0.0 and :: and the prefixes 0.0.0.0/0 and ::/0 are
+// accepted on purpose: an analyst may register a catch-all.
+//
 // The error says, in words a person understands, what is wrong with the value.
 func Parse(value string) (Asset, error) {
 	v := strings.TrimSpace(value)
 	switch {
+	case !utf8.ValidString(v):
+		return Asset{}, fmt.Errorf("%q is not valid UTF-8 text", value)
 	case v == "":
 		return Asset{}, errors.New("the asset is empty")
 	case strings.HasPrefix(v, "@"):
@@ -157,12 +165,20 @@ func Parse(value string) (Asset, error) {
 	if ip, err := netip.ParseAddr(v); err == nil {
 		return addressAsset(ip), nil
 	}
-	if looksNumeric(v) {
+	if looksLikeAddress(v) {
 		return Asset{}, fmt.Errorf("%q is not a valid IP address", value)
 	}
 	d, err := NormaliseDomain(v)
 	if err != nil {
 		return Asset{}, fmt.Errorf("domain %q: %w", value, err)
+	}
+	// IDNA maps full-width digits and drops invisible characters, so a name can come
+	// out as digits and dots; as a domain it would not parse back to itself.
+	if looksLikeAddress(d) {
+		if ip, err := netip.ParseAddr(d); err == nil {
+			return Asset{}, fmt.Errorf("%q is not a valid IP address; did you mean %s?", value, ip)
+		}
+		return Asset{}, fmt.Errorf("%q is not a valid IP address", value)
 	}
 	return Asset{Domain, d}, nil
 }
@@ -225,10 +241,11 @@ func isASN(v string) bool {
 	return true
 }
 
-// looksNumeric reports whether v is only digits, dots and colons: a mistyped address,
-// not a domain name.
-func looksNumeric(v string) bool {
-	return strings.Trim(v, "0123456789.:") == ""
+// looksLikeAddress reports whether v, which is not a valid address, was meant as one
+// rather than as a domain name: it is only digits and dots ("192.0.2.256"), or it has
+// a colon, which no domain name has ("2001:db8:::7", "2001:db8::g").
+func looksLikeAddress(v string) bool {
+	return strings.Trim(v, "0123456789.") == "" || (strings.Contains(v, ":") && !strings.ContainsAny(v, "@/"))
 }
 
 var domainProfile = idna.New(
@@ -241,10 +258,21 @@ var domainProfile = idna.New(
 )
 
 // NormaliseDomain returns the canonical form of a domain name: lower case, IDNA A-labels,
-// no trailing dot. It refuses names that cannot be registered in the DNS, and single
-// labels ("localhost"), which no organisation owns.
+// no trailing dot. It refuses names that cannot be registered in the DNS, text that is
+// not UTF-8, names ending in more than one dot, and single labels ("localhost"), which
+// no organisation owns.
 func NormaliseDomain(name string) (string, error) {
-	name = strings.TrimSuffix(strings.TrimSpace(name), ".")
+	name = strings.TrimSpace(name)
+	if !utf8.ValidString(name) {
+		return "", errors.New("not valid UTF-8 text")
+	}
+	// IDNA would keep a second trailing dot as an empty root label ("localhost.." as
+	// "localhost."), and it maps the ideographic and full-width full stops to dots.
+	trimmed := strings.TrimRightFunc(name, isFullStop)
+	if utf8.RuneCountInString(name[len(trimmed):]) > 1 {
+		return "", errors.New("a domain name ends with at most one dot")
+	}
+	name = trimmed
 	if name == "" {
 		return "", errors.New("the domain name is empty")
 	}
@@ -252,10 +280,18 @@ func NormaliseDomain(name string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("not a valid domain name (%v)", unwrapIDNA(err))
 	}
+	if strings.HasSuffix(ascii, ".") { // some other character that IDNA maps to a dot
+		return "", errors.New("a domain name ends with at most one dot")
+	}
 	if !strings.Contains(ascii, ".") {
 		return "", errors.New("a domain name needs at least two labels, like example.nl")
 	}
 	return ascii, nil
+}
+
+// isFullStop reports whether r is one of the characters IDNA reads as a label separator.
+func isFullStop(r rune) bool {
+	return r == '.' || r == '\u3002' || r == '\uff0e' || r == '\uff61'
 }
 
 func unwrapIDNA(err error) string {

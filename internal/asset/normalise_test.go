@@ -14,6 +14,7 @@ func TestNormaliseDomainMatchesEvents(t *testing.T) {
 	for _, name := range []string{
 		"example.nl", "Example.NL.", "bücher.example", "BÜCHER.example", "xn--bcher-kva.example", "faß.de",
 		"münchen.de", "bücher。example", "ΣΊΣΥΦΟΣ.gr", "例え.テスト", "ｅｘａｍｐｌｅ.nl",
+		"bücher.example。", "Example.NL．",
 	} {
 		registered, err := asset.NormaliseDomain(name)
 		if err != nil {

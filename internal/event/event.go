@@ -12,10 +12,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Event is one normalised observation. The zero value is an empty event.
@@ -183,22 +185,45 @@ func (e *Event) Keys() []string {
 	return keys
 }
 
-// AddVulnerabilities adds every CVE identifier found in text (comma, semicolon or space
-// separated, any case), once each.
+// AddVulnerabilities adds every CVE identifier found in text, once each, in upper case.
+// Identifiers are separated by white space, commas or semicolons, may be in any case and
+// wrapped in punctuation ("(cve-2021-44228)."); anything not of the form CVE-YYYY-NNNN
+// (four or more digits at the end) is ignored, since feeds put free text in these columns.
 func (e *Event) AddVulnerabilities(text string) {
-	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
-		f = strings.ToUpper(f)
-		if !strings.HasPrefix(f, "CVE-") {
-			continue
-		}
-		seen := false
-		for _, v := range e.Vulnerabilities {
-			seen = seen || v == f
-		}
-		if !seen {
-			e.Vulnerabilities = append(e.Vulnerabilities, f)
+	for _, f := range strings.FieldsFunc(text, isVulnerabilitySeparator) {
+		id, ok := cveID(strings.TrimFunc(f, isNotAlphanumeric))
+		if ok && !slices.Contains(e.Vulnerabilities, id) {
+			e.Vulnerabilities = append(e.Vulnerabilities, id)
 		}
 	}
+}
+
+func isVulnerabilitySeparator(r rune) bool {
+	return r == ',' || r == ';' || unicode.IsSpace(r)
+}
+
+func isNotAlphanumeric(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+}
+
+// cveID returns s in upper case when it is a CVE identifier: CVE-YYYY-NNNN, with a
+// four-digit year and four or more digits.
+func cveID(s string) (string, bool) {
+	const minLen = len("CVE-2017-0144")
+	if len(s) < minLen || !strings.EqualFold(s[:4], "CVE-") || s[8] != '-' ||
+		!isASCIIDigits(s[4:8]) || !isASCIIDigits(s[9:]) {
+		return "", false
+	}
+	return "CVE-" + s[4:], true
+}
+
+func isASCIIDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 var typedKeys = []string{
@@ -234,7 +259,7 @@ func (ep *Endpoint) set(sub, value string) error {
 		if err != nil {
 			return fmt.Errorf("not an IP address: %q", value)
 		}
-		ep.IP = ip.Unmap().WithZone("")
+		ep.IP = normaliseIP(ip)
 	case "port":
 		p, err := strconv.ParseUint(strings.TrimSpace(value), 10, 16)
 		if err != nil {
@@ -261,6 +286,11 @@ func (ep *Endpoint) set(sub, value string) error {
 		ep.Account = value
 	}
 	return nil
+}
+
+// normaliseIP returns ip as events hold it: IPv4-mapped addresses as IPv4, no zone.
+func normaliseIP(ip netip.Addr) netip.Addr {
+	return ip.Unmap().WithZone("")
 }
 
 func (ep *Endpoint) get(sub string) string {
@@ -299,7 +329,7 @@ type Fingerprint [16]byte
 func (f Fingerprint) String() string { return hex.EncodeToString(f[:]) }
 
 // Fingerprint computes the event's fingerprint from its feed, classification identifier,
-// source ip, port, fqdn, url and account, and source time.
+// source ip, port, fqdn, url, account and network, and source time.
 func (e *Event) Fingerprint() Fingerprint {
 	h := sha256.New()
 	var buf [8]byte
@@ -315,6 +345,13 @@ func (e *Event) Fingerprint() Fingerprint {
 	h.Write(buf[:2])
 	binary.BigEndian.PutUint64(buf[:], uint64(e.TimeSource.UnixNano()))
 	h.Write(buf[:])
+	// The network comes last and only when set, so that events without one keep the
+	// fingerprints already stored; everything before it has a fixed or written length.
+	if e.Source.Network.IsValid() {
+		network, _ := e.Source.Network.Masked().MarshalBinary()
+		h.Write([]byte{byte(len(network))})
+		h.Write(network)
+	}
 	var f Fingerprint
 	copy(f[:], h.Sum(nil))
 	return f

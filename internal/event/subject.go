@@ -26,7 +26,7 @@ func (e *Event) Subject() Subject {
 	if ip, err := netip.ParseAddr(s.URLHost); err == nil {
 		s.URLHost = ""
 		if !s.IP.IsValid() {
-			s.IP = ip
+			s.IP = normaliseIP(ip) // as Set("source.ip") would
 		}
 	}
 	s.EmailDomain = EmailDomain(e.Source.Account)
@@ -56,7 +56,8 @@ func NormaliseHost(name string) string {
 	for i := 0; i < len(name); i++ {
 		if name[i] >= 0x80 {
 			if ascii, err := idna.Lookup.ToASCII(name); err == nil {
-				return ascii
+				// IDNA maps a trailing "。" or "．" to a dot, as asset.NormaliseDomain does.
+				return strings.TrimSuffix(ascii, ".")
 			}
 			break
 		}

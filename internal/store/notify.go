@@ -96,7 +96,7 @@ type PendingEvent struct {
 	FeedKind       string
 	Classification event.Classification
 	Severity       string
-	SourceIP       string
+	Subject        string        // the system it names: its address, host name, account or URL
 	Matches        []StoredMatch // by rank
 }
 

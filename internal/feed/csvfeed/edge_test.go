@@ -78,8 +78,8 @@ func TestParserEdges(t *testing.T) {
 			[]row{{line: 2, want: map[string]string{"time.source": "2024-07-04T10:00:00Z"}}}},
 		{"constants win over options", "ip\n192.0.2.1\n",
 			Options{Mapping: Mapping{"source.ip": "ip"}, TLP: "green", Constants: map[string]string{"tlp": "red",
-				"product.vulnerabilities": "cve-2024-1"}},
-			[]row{{line: 2, want: map[string]string{"tlp": "RED", "product.vulnerabilities": "CVE-2024-1"}}}},
+				"product.vulnerabilities": "cve-2024-3094"}},
+			[]row{{line: 2, want: map[string]string{"tlp": "RED", "product.vulnerabilities": "CVE-2024-3094"}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -33,7 +33,7 @@ func TestGenerate(t *testing.T) {
 			t.Fatalf("entry %d: %v is not canonical (%v, %v)", i, e.Asset, a, err)
 		}
 	}
-	for _, k := range asset.Kinds {
+	for _, k := range asset.AllKinds() {
 		if kinds[k] == 0 {
 			t.Errorf("no %s in %v", k, kinds)
 		}
