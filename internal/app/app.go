@@ -15,8 +15,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/baken-cert/baken/internal/config"
+	"github.com/baken-cert/baken/internal/deliver"
+	"github.com/baken-cert/baken/internal/deliver/email"
 	"github.com/baken-cert/baken/internal/ingest"
 	"github.com/baken-cert/baken/internal/job"
+	"github.com/baken-cert/baken/internal/notify"
 	"github.com/baken-cert/baken/internal/registry"
 	"github.com/baken-cert/baken/internal/store"
 	"github.com/baken-cert/baken/internal/store/postgres"
@@ -34,6 +37,9 @@ type App struct {
 	// Matcher holds the matching indices; it is empty until LoadIndices.
 	Matcher *ingest.Matcher
 	Ingest  *ingest.Service
+	Notify  *notify.Service
+	// Outbox sends notifications; nil when no mail server is configured.
+	Outbox *deliver.Outbox
 }
 
 // OpenStore opens the database the configuration names, without migrating it.
@@ -67,10 +73,20 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 		Store:    s,
 		Registry: registry.New(s),
 		Metrics:  reg,
-		Jobs:     job.New(s, log, reg, job.Options{Workers: cfg.Workers, PollInterval: cfg.PollInterval}),
+		Jobs:     job.New(s, log, reg, job.Options{Workers: cfg.Workers, PollInterval: cfg.PollInterval, Lease: cfg.JobLease}),
 		Matcher:  ingest.NewMatcher(s, log, ingest.LoadRIPEOwners),
 	}
 	a.Ingest = ingest.New(s, a.Matcher, parsers, log)
+	a.Notify = notify.New(s, log, notify.MailComposer{From: cfg.MailFrom, SenderName: cfg.SenderName, PublicURL: cfg.PublicURL})
+	if cfg.SMTPURL != "" {
+		sender, err := email.NewSender(email.Config{URL: cfg.SMTPURL, Connections: cfg.SMTPConnections, PerDomainRate: cfg.SMTPDomainRate})
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("BAKEN_SMTP_URL: %w", err)
+		}
+		a.Outbox = deliver.NewOutbox(s, sender, log, reg, deliver.Options{From: cfg.MailFrom, Workers: cfg.SMTPConnections * 2,
+			Lease: cfg.JobLease, Poll: cfg.PollInterval, IsPermanent: email.IsPermanent})
+	}
 	a.registerJobs()
 	return a, nil
 }
@@ -79,7 +95,15 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 func (a *App) registerJobs() {
 	a.Jobs.Handle(KindPruneJobs, a.pruneJobs)
 	a.Jobs.Every(KindPruneJobs, time.Hour)
+	a.Jobs.Handle(notify.KindDecide, a.Notify.DecideJob)
+	a.Jobs.Handle(notify.KindCompose, a.Notify.ComposeJob)
+	// The periodic runs are the safety net behind the jobs the changes insert.
+	a.Jobs.Handle(KindSweep, a.Notify.Sweep)
+	a.Jobs.Every(KindSweep, time.Minute)
 }
+
+// KindSweep composes every notification whose window ended, each minute.
+const KindSweep = "notify.sweep"
 
 // KindPruneJobs removes finished jobs older than the retention period, hourly.
 const KindPruneJobs = "jobs.prune"
@@ -145,6 +169,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr net.Addr)) error {
 		ln.Close()
 		return err
 	}
+	a.startOutbox(ctx)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	a.Log.Info("baken is serving", "addr", ln.Addr().String(), "database", a.Store.Engine())
@@ -154,16 +179,69 @@ func (a *App) Serve(ctx context.Context, ready func(addr net.Addr)) error {
 	select {
 	case <-ctx.Done():
 	case err := <-served:
-		a.Jobs.Stop()
+		a.stopWorkers()
 		return err
 	}
 	a.Log.Info("stopping")
 	stopCtx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
 	defer cancel()
 	err = srv.Shutdown(stopCtx)
-	a.Jobs.Stop()
+	a.stopWorkers()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
 	return err
+}
+
+// startOutbox starts sending notifications, when a mail server is configured.
+func (a *App) startOutbox(ctx context.Context) {
+	if a.Outbox == nil {
+		a.Log.Warn("no mail server configured (BAKEN_SMTP_URL): notifications wait in the outbox")
+		return
+	}
+	a.Outbox.Start(ctx)
+}
+
+// stopWorkers stops the outbox (finishing the messages in flight) and the job runner
+// (finishing the running jobs).
+func (a *App) stopWorkers() {
+	if a.Outbox != nil {
+		a.Outbox.Stop()
+	}
+	a.Jobs.Stop()
+}
+
+// StartWorkers runs the background jobs and the outbox, for `baken work`; StopWorkers
+// stops them.
+func (a *App) StartWorkers(ctx context.Context) error {
+	if err := a.Jobs.Start(ctx); err != nil {
+		return err
+	}
+	a.startOutbox(ctx)
+	return nil
+}
+
+// StopWorkers stops what StartWorkers started.
+func (a *App) StopWorkers() { a.stopWorkers() }
+
+// RunUntilIdle runs every due job and sends every due notification, again and again
+// while one step makes work for the other; it reports the jobs run and messages leased.
+func (a *App) RunUntilIdle(ctx context.Context) (jobs, mails int, err error) {
+	for {
+		j, err := a.Jobs.RunUntilIdle(ctx)
+		jobs += j
+		if err != nil {
+			return jobs, mails, err
+		}
+		m := 0
+		if a.Outbox != nil {
+			if m, err = a.Outbox.RunUntilIdle(ctx); err != nil {
+				return jobs, mails, err
+			}
+		}
+		mails += m
+		if j == 0 && m == 0 {
+			return jobs, mails, nil
+		}
+	}
 }

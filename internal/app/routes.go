@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/baken-cert/baken/internal/web"
 )
 
 // Handler is every HTTP surface of Baken, mounted in one place.
@@ -14,6 +16,7 @@ func (a *App) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{}))
+	web.NewPublic(a.Store, a.Config.SenderName, a.Log).Routes(mux)
 	return mux
 }
 

@@ -123,7 +123,7 @@ func usage(w io.Writer, cmds map[string]command) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-12s %s\n", n, cmds[n].help)
+		fmt.Fprintf(w, "  %-18s %s\n", n, cmds[n].help)
 	}
 	fmt.Fprintln(w, "\nEvery command takes the configuration flags (baken serve --help lists them);\nthe BAKEN_* environment variables set the same.")
 }

@@ -178,12 +178,14 @@ func TestServeAnswersAndStops(t *testing.T) {
 
 func TestWorkUntilIdle(t *testing.T) {
 	b := setup(t, "sqlite")
+	// The first run runs the periodic jobs of this period (the hourly prune, the
+	// sweep of each minute); a second one finds at most the sweep of a new minute.
 	code, out, errOut := b.run("", "work", "--until-idle")
-	if code != 0 || !strings.Contains(out, "Ran 1 jobs") {
-		t.Fatalf("first run must run the hourly prune: %d %s %s", code, out, errOut)
+	if code != 0 || !strings.Contains(out, "Ran 2 jobs and sent 0 notifications") {
+		t.Fatalf("first run: %d %s %s", code, out, errOut)
 	}
-	if _, out, _ = b.run("", "work", "--until-idle"); !strings.Contains(out, "Ran 0 jobs") {
-		t.Fatalf("second run in the same hour: %s", out)
+	if _, out, _ = b.run("", "work", "--until-idle"); !strings.Contains(out, "Ran 0 jobs") && !strings.Contains(out, "Ran 1 jobs") {
+		t.Fatalf("second run: %s", out)
 	}
 }
 

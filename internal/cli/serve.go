@@ -56,14 +56,14 @@ func work(ctx context.Context, env Env, args []string) error {
 	}
 	defer a.Close()
 	if *untilIdle {
-		n, err := a.Jobs.RunUntilIdle(ctx)
-		fmt.Fprintf(env.Stdout, "Ran %d jobs; none is due now.\n", n)
+		jobs, mails, err := a.RunUntilIdle(ctx)
+		fmt.Fprintf(env.Stdout, "Ran %d jobs and sent %d notifications; nothing is due now.\n", jobs, mails)
 		return err
 	}
-	if err := a.Jobs.Start(ctx); err != nil {
+	if err := a.StartWorkers(ctx); err != nil {
 		return err
 	}
 	<-ctx.Done()
-	a.Jobs.Stop()
+	a.StopWorkers()
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/mail"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -39,6 +41,22 @@ type Config struct {
 	// ShadowserverSchema is Shadowserver's machine-readable report schema (intelmq.json);
 	// empty uses the report types built into Baken.
 	ShadowserverSchema string
+	// SMTPURL is the mail server notifications go through: smtp://user:pass@host:587
+	// (STARTTLS required), smtps://host:465, or smtp://host:25?starttls=none for a local
+	// relay. Empty: notifications are composed but wait in the outbox.
+	SMTPURL string
+	// MailFrom is the sender address of notifications.
+	MailFrom string
+	// SenderName is the name notifications are signed with, e.g. "Digital Trust Center".
+	SenderName string
+	// PublicURL is where people reach `baken serve`: the base of the links in e-mails.
+	PublicURL string
+	// SMTPConnections is how many connections to the mail server are kept open.
+	SMTPConnections int
+	// SMTPDomainRate limits messages per second to one recipient domain (0: no limit).
+	SMTPDomainRate float64
+	// JobLease is how long a worker holds a job or a message before another may take it.
+	JobLease time.Duration
 	// IndexRefresh is how often `baken serve` checks whether the registered assets or
 	// the network-owner data changed, and reloads its matching indices.
 	IndexRefresh time.Duration
@@ -67,6 +85,13 @@ func (c *Config) Settings() []Setting {
 		{"BAKEN_JOB_RETENTION", "job-retention", "168h", "how long finished jobs are kept", false, (*durationValue)(&c.JobRetention)},
 		{"BAKEN_SHUTDOWN_TIMEOUT", "shutdown-timeout", "30s", "how long a clean stop may take", false, (*durationValue)(&c.ShutdownTimeout)},
 		{"BAKEN_SHADOWSERVER_SCHEMA", "shadowserver-schema", "", "Shadowserver's report schema file (intelmq.json); empty uses the built-in report types", false, (*stringValue)(&c.ShadowserverSchema)},
+		{"BAKEN_SMTP_URL", "smtp-url", "", "mail server: smtp://user:pass@host:587 (STARTTLS), smtps://host:465; empty keeps mail in the outbox", true, (*stringValue)(&c.SMTPURL)},
+		{"BAKEN_MAIL_FROM", "mail-from", "baken@localhost", "sender address of notifications", false, (*stringValue)(&c.MailFrom)},
+		{"BAKEN_SENDER_NAME", "sender-name", "Baken", "the CERT's name, as notifications are signed", false, (*stringValue)(&c.SenderName)},
+		{"BAKEN_PUBLIC_URL", "public-url", "http://127.0.0.1:8080", "where people reach baken serve: the base of links in e-mails", false, (*stringValue)(&c.PublicURL)},
+		{"BAKEN_SMTP_CONNECTIONS", "smtp-connections", "4", "connections kept open to the mail server", false, (*intValue)(&c.SMTPConnections)},
+		{"BAKEN_SMTP_DOMAIN_RATE", "smtp-domain-rate", "20", "messages per second to one recipient domain (0: no limit)", false, (*floatValue)(&c.SMTPDomainRate)},
+		{"BAKEN_JOB_LEASE", "job-lease", "2m", "how long a worker holds a job or a message before another may take it", false, (*durationValue)(&c.JobLease)},
 		{"BAKEN_INDEX_REFRESH", "index-refresh", "5s", "how often serve reloads the matching indices when the data changed", false, (*durationValue)(&c.IndexRefresh)},
 	}
 }
@@ -130,8 +155,20 @@ func (c *Config) Validate() error {
 	if c.Workers < 1 {
 		errs = append(errs, fmt.Errorf("BAKEN_WORKERS=%d: want at least 1", c.Workers))
 	}
-	if c.PollInterval <= 0 || c.JobRetention <= 0 || c.ShutdownTimeout <= 0 || c.IndexRefresh <= 0 {
-		errs = append(errs, errors.New("BAKEN_POLL_INTERVAL, BAKEN_JOB_RETENTION, BAKEN_SHUTDOWN_TIMEOUT and BAKEN_INDEX_REFRESH must be positive"))
+	if c.PollInterval <= 0 || c.JobRetention <= 0 || c.ShutdownTimeout <= 0 || c.IndexRefresh <= 0 || c.JobLease <= 0 {
+		errs = append(errs, errors.New("BAKEN_POLL_INTERVAL, BAKEN_JOB_RETENTION, BAKEN_SHUTDOWN_TIMEOUT, BAKEN_INDEX_REFRESH and BAKEN_JOB_LEASE must be positive"))
+	}
+	if c.SMTPURL != "" && !strings.HasPrefix(c.SMTPURL, "smtp://") && !strings.HasPrefix(c.SMTPURL, "smtps://") {
+		errs = append(errs, errors.New("BAKEN_SMTP_URL must start with smtp:// or smtps://"))
+	}
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		errs = append(errs, fmt.Errorf("BAKEN_MAIL_FROM=%q is not an e-mail address", c.MailFrom))
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("BAKEN_PUBLIC_URL=%q: want http(s)://host", c.PublicURL))
+	}
+	if c.SMTPConnections < 1 || c.SMTPDomainRate < 0 {
+		errs = append(errs, errors.New("BAKEN_SMTP_CONNECTIONS must be at least 1 and BAKEN_SMTP_DOMAIN_RATE 0 or more"))
 	}
 	return errors.Join(errs...)
 }
@@ -161,6 +198,15 @@ func (v *intValue) Set(s string) error {
 	return err
 }
 func (v *intValue) String() string { return strconv.Itoa(int(*v)) }
+
+type floatValue float64
+
+func (v *floatValue) Set(s string) error {
+	f, err := strconv.ParseFloat(s, 64)
+	*v = floatValue(f)
+	return err
+}
+func (v *floatValue) String() string { return strconv.FormatFloat(float64(*v), 'g', -1, 64) }
 
 type durationValue time.Duration
 

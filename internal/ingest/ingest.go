@@ -17,6 +17,7 @@ import (
 	"github.com/baken-cert/baken/internal/feed"
 	"github.com/baken-cert/baken/internal/feed/source"
 	"github.com/baken-cert/baken/internal/match"
+	"github.com/baken-cert/baken/internal/notify"
 	"github.com/baken-cert/baken/internal/store"
 )
 
@@ -120,7 +121,12 @@ func (r *run) read(ctx context.Context, p feed.Parser) error {
 	}
 	r.rec.Organisations = len(r.orgs)
 	r.rec.FinishedAt = r.s.now()
-	return r.s.store.FinishIngestion(ctx, r.rec)
+	var jobs []store.JobInput
+	if r.rec.MatchedEvents+r.rec.FallbackEvents > 0 {
+		// What to tell about the new events is decided in a job that comes with them.
+		jobs = append(jobs, store.JobInput{Kind: notify.KindDecide})
+	}
+	return r.s.store.FinishIngestion(ctx, r.rec, jobs)
 }
 
 // row matches the current row and, when it names a registered system or a known

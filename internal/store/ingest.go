@@ -25,8 +25,9 @@ type IngestStore interface {
 	SaveEvents(ctx context.Context, ingestionID int64, events []EventInput, now time.Time) (SaveResult, error)
 	// AddRejects records rejected rows of an ingestion.
 	AddRejects(ctx context.Context, ingestionID int64, rejects []Reject) error
-	// FinishIngestion records the counts of a finished ingestion.
-	FinishIngestion(ctx context.Context, in Ingestion) error
+	// FinishIngestion records the counts of a finished ingestion, and inserts the jobs
+	// that follow from it in the same transaction.
+	FinishIngestion(ctx context.Context, in Ingestion, jobs []JobInput) error
 	// Ingestion returns one ingestion, or ErrNotFound.
 	Ingestion(ctx context.Context, id int64) (Ingestion, error)
 	// Rejects lists the rejected rows of an ingestion by line, at most limit (0: all).

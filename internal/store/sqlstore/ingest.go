@@ -153,13 +153,24 @@ func (s *DB) AddRejects(ctx context.Context, ingestionID int64, rejects []store.
 }
 
 // FinishIngestion implements store.IngestStore.
-func (s *DB) FinishIngestion(ctx context.Context, in store.Ingestion) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE ingestions SET finished_at = $1, report_type = $2, rows_read = $3, events = $4,
+func (s *DB) FinishIngestion(ctx context.Context, in store.Ingestion, jobs []store.JobInput) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `UPDATE ingestions SET finished_at = $1, report_type = $2, rows_read = $3, events = $4,
 		duplicates = $5, rejected = $6, matched_events = $7, fallback_events = $8, unmatched = $9, organisations = $10
 		WHERE id = $11`,
 		s.d.Time(in.FinishedAt.UTC()), in.ReportType, in.Rows, in.Events, in.Duplicates, in.Rejected,
 		in.MatchedEvents, in.FallbackEvents, in.Unmatched, in.Organisations, in.ID)
-	return err
+	if err != nil {
+		return err
+	}
+	if err := s.insertJobs(ctx, tx, jobs, in.FinishedAt); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // Ingestion implements store.IngestStore.

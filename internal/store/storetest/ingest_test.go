@@ -87,13 +87,16 @@ func TestSaveEvents(t *testing.T) {
 			t.Fatalf("rejects: %+v", rej)
 		}
 		fin := store.Ingestion{ID: id, FinishedAt: t0.Add(time.Minute), Rows: 5, Events: 2, Duplicates: 1, Rejected: 2, MatchedEvents: 1, FallbackEvents: 1, Organisations: 1, ReportType: "scan_smb"}
-		if err := s.FinishIngestion(ctx, fin); err != nil {
+		if err := s.FinishIngestion(ctx, fin, []store.JobInput{{Kind: "notify.decide"}}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.Ingestion(ctx, id)
 		fin.FeedID, fin.FileName, fin.StartedAt = f.ID, "scan_smb.csv", t0
 		if err != nil || got != fin {
 			t.Fatalf("ingestion: %+v, %v; want %+v", got, err, fin)
+		}
+		if jobs, _ := s.Jobs(ctx, store.JobFilter{Kind: "notify.decide"}); len(jobs) != 1 {
+			t.Fatalf("the decision job must come with the finished ingestion: %+v", jobs)
 		}
 	})
 }

@@ -1,0 +1,155 @@
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/baken-cert/baken/internal/store"
+)
+
+// Job kinds of this package.
+const (
+	KindDecide  = "notify.decide"  // decide on the events stored since the last run
+	KindCompose = "notify.compose" // compose the notifications of one recipient's window
+)
+
+// Service decides and composes notifications.
+type Service struct {
+	store    store.Store
+	log      *slog.Logger
+	now      func() time.Time
+	composer Composer
+}
+
+// New returns the notification service; composer renders and builds the messages.
+func New(s store.Store, log *slog.Logger, composer Composer) *Service {
+	return &Service{store: s, log: log, now: time.Now, composer: composer}
+}
+
+// composeArgs are the arguments of a compose job.
+type composeArgs struct {
+	Recipient string    `json:"recipient"`
+	WindowEnd time.Time `json:"window_end"`
+}
+
+// decideBatch is how many events one decision transaction covers.
+const decideBatch = 500
+
+// Decide decides on every undecided event: who is told (the first-ranked organisation,
+// or else the network owner), under which rule, whether the repeat window lets it
+// through, and in which aggregation window. It schedules the compose jobs in the same
+// transaction, and returns how many items it made.
+func (s *Service) Decide(ctx context.Context) (int, error) {
+	rules, err := s.store.Rules(ctx)
+	if err != nil {
+		return 0, err
+	}
+	made := 0
+	for {
+		events, err := s.store.UndecidedEvents(ctx, decideBatch)
+		if err != nil || len(events) == 0 {
+			return made, err
+		}
+		d, err := s.decideBatch(ctx, rules, events)
+		if err != nil {
+			return made, err
+		}
+		if err := s.store.SaveDecisions(ctx, d); err != nil {
+			return made, err
+		}
+		made += len(d.Items)
+	}
+}
+
+// candidate is an event that a rule lets through, before the repeat window.
+type candidate struct {
+	item     store.ItemInput
+	key      store.SquelchKey
+	severity int
+	repeat   time.Duration
+}
+
+func (s *Service) decideBatch(ctx context.Context, rules []store.Rule, events []store.PendingEvent) (store.Decisions, error) {
+	now := s.now().UTC()
+	d := store.Decisions{Now: now}
+	var cands []candidate
+	var keys []store.SquelchKey
+	for _, e := range events {
+		d.EventIDs = append(d.EventIDs, e.ID)
+		c, ok := candidateOf(rules, e, now)
+		if ok {
+			cands = append(cands, c)
+			keys = append(keys, c.key)
+		}
+	}
+	last, err := s.store.SquelchStates(ctx, keys)
+	if err != nil {
+		return d, err
+	}
+	windows := map[composeArgs]bool{}
+	for _, c := range cands {
+		if prev, ok := last[c.key]; ok && now.Sub(prev.LastAt) < c.repeat && c.severity <= prev.Severity {
+			continue // told recently, and it did not get worse
+		}
+		state := store.SquelchState{LastAt: now, Severity: c.severity}
+		last[c.key] = state
+		d.Squelch = append(d.Squelch, store.SquelchUpdate{SquelchKey: c.key, SquelchState: state})
+		d.Items = append(d.Items, c.item)
+		windows[composeArgs{c.item.Recipient, c.item.WindowEnd}] = true
+	}
+	for w := range windows {
+		args, _ := json.Marshal(w)
+		d.Jobs = append(d.Jobs, store.JobInput{Kind: KindCompose, Args: args, RunAt: w.WindowEnd,
+			UniqueKey: fmt.Sprintf("%s:%s@%s", KindCompose, w.Recipient, w.WindowEnd.Format(time.RFC3339))})
+	}
+	return d, nil
+}
+
+// candidateOf applies the rules to one event: who would be told, and under what key the
+// repeat window counts it. ok is false when nobody is to be told.
+func candidateOf(rules []store.Rule, e store.PendingEvent, now time.Time) (candidate, bool) {
+	var who *store.StoredMatch
+	for i := range e.Matches {
+		m := &e.Matches[i]
+		if m.OrgID != 0 || (who == nil && m.FallbackContact != "") {
+			who = m
+			if m.OrgID != 0 {
+				break
+			}
+		}
+	}
+	if who == nil {
+		return candidate{}, false
+	}
+	rule := Resolve(rules, e.FeedName, e.FeedKind, e.Classification)
+	sev := SeverityRank(e.Severity)
+	if rule.Action == ActionSuppress || (SeverityRank(rule.MinSeverity) > 0 && sev > 0 && sev < SeverityRank(rule.MinSeverity)) {
+		return candidate{}, false
+	}
+	identifier := e.Classification.Identifier
+	if identifier == "" {
+		identifier = e.Classification.Type
+	}
+	c := candidate{severity: sev, repeat: rule.Repeat}
+	c.item = store.ItemInput{EventID: e.ID, WindowEnd: WindowEnd(rule.Aggregation, now), Review: rule.Action == ActionReview}
+	if who.OrgID != 0 {
+		c.item.Recipient, c.item.OrgID = fmt.Sprintf("org:%d", who.OrgID), who.OrgID
+		c.key = store.SquelchKey{Target: fmt.Sprintf("org:%d:%s", who.OrgID, e.Subject), Identifier: identifier}
+	} else {
+		c.item.Recipient, c.item.AbuseEmail = "abuse:"+who.FallbackContact, who.FallbackContact
+		c.key = store.SquelchKey{Target: fmt.Sprintf("abuse:%s:%s", who.FallbackContact, e.Subject), Identifier: identifier}
+	}
+	return c, true
+}
+
+// DecideJob is the handler of KindDecide jobs.
+func (s *Service) DecideJob(ctx context.Context, _ store.Job) error {
+	n, err := s.Decide(ctx)
+	if n > 0 {
+		s.log.Info("events decided", "items", n)
+	}
+	return err
+}

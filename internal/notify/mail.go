@@ -1,0 +1,55 @@
+package notify
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/baken-cert/baken/internal/deliver/email"
+	"github.com/baken-cert/baken/internal/notify/message"
+)
+
+// FeedbackKinds are the one-click feedback links every notification carries.
+var FeedbackKinds = [...]string{"useful", "not-useful", "false-positive", "resolved"}
+
+// MailComposer renders notifications with package message and builds their e-mail.
+type MailComposer struct {
+	From       string // the sender address
+	SenderName string // the CERT's name
+	PublicURL  string // where /verify and /feedback are served
+}
+
+// Compose implements Composer.
+func (m MailComposer) Compose(d Draft) (string, []byte, error) {
+	base := strings.TrimSuffix(m.PublicURL, "/")
+	data := message.Data{
+		Ticket: d.Ticket, Language: message.Language(d.Language), SenderName: m.SenderName, SenderURL: base,
+		OrgName: d.OrgName, NetworkOwner: d.NetworkOwner, Events: d.Events,
+		VerifyURL:    base + "/verify?ticket=" + url.QueryEscape(d.Ticket),
+		VerifyCode:   d.VerifyCode,
+		FeedbackURLs: make(map[string]string, len(FeedbackKinds)),
+	}
+	if d.Advice != "" {
+		data.Advice = map[string]string{"": d.Advice}
+	}
+	for _, k := range FeedbackKinds {
+		data.FeedbackURLs[k] = base + "/feedback/" + d.FeedbackToken + "?kind=" + k
+	}
+	r, err := message.Render(data)
+	if err != nil {
+		return "", nil, err
+	}
+	mime, err := email.Build(email.Message{
+		MessageID: d.MessageID,
+		From:      m.SenderName + " <" + m.From + ">",
+		To:        []string{d.To},
+		Subject:   r.Subject,
+		Text:      r.Text,
+		HTML:      r.HTML,
+		Attachments: []email.Attachment{
+			{Name: r.CSVName, ContentType: "text/csv; charset=utf-8", Data: r.CSV},
+			{Name: r.JSONName, ContentType: "application/json", Data: r.JSON},
+		},
+		Headers: map[string]string{"X-Baken-Ticket": d.Ticket},
+	}, d.Now)
+	return r.Subject, mime, err
+}

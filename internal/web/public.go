@@ -1,0 +1,150 @@
+// Package web serves Baken's pages. The public pages need no login: /verify confirms that
+// a notification is genuine, /feedback records a recipient's feedback on one.
+package web
+
+import (
+	"context"
+	"crypto/subtle"
+	"embed"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/baken-cert/baken/internal/notify"
+	"github.com/baken-cert/baken/internal/store"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Public serves the pages anyone may open.
+type Public struct {
+	store      store.NotifyStore
+	senderName string
+	log        *slog.Logger
+	pages      *template.Template
+	now        func() time.Time
+}
+
+// NewPublic returns the public pages.
+func NewPublic(s store.NotifyStore, senderName string, log *slog.Logger) *Public {
+	pages := template.Must(template.ParseFS(templates, "templates/*.html"))
+	return &Public{store: s, senderName: senderName, log: log, pages: pages, now: time.Now}
+}
+
+// Routes mounts the public pages on mux.
+func (p *Public) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /verify", p.verify)
+	mux.HandleFunc("GET /feedback/{token}", p.feedbackForm)
+	mux.HandleFunc("POST /feedback/{token}", p.feedback)
+}
+
+type verifyPage struct {
+	Sender, Ticket, Code string
+	Checked, Genuine     bool
+	SentAt               string
+}
+
+// verify confirms a ticket with its code: that Baken sent it, when and by whom, and
+// nothing else (not the recipient, not the content).
+func (p *Public) verify(w http.ResponseWriter, r *http.Request) {
+	ticket := strings.TrimSpace(r.URL.Query().Get("ticket"))
+	code := strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("code")))
+	page := verifyPage{Sender: p.senderName, Ticket: ticket, Code: code}
+	if ticket != "" || code != "" {
+		page.Checked = true
+		n, err := p.store.NotificationBy(r.Context(), ticket, "")
+		sent := err == nil && (n.State == store.NotificationSent || n.State == store.NotificationSending || n.State == store.NotificationPending)
+		if sent && subtle.ConstantTimeCompare([]byte(code), []byte(n.VerifyCode)) == 1 {
+			page.Genuine = true
+			at := n.SentAt
+			if at.IsZero() {
+				at = n.CreatedAt
+			}
+			page.SentAt = at.UTC().Format("2006-01-02 15:04 UTC")
+		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+			p.fail(w, err)
+			return
+		}
+	}
+	p.render(w, "verify.html", page)
+}
+
+type feedbackPage struct {
+	Sender, Ticket, Token, Kind string
+	Kinds                       []string
+	Done                        bool
+}
+
+// feedbackForm shows the one button that records the feedback the link named. A GET
+// records nothing: mail scanners open links, people press buttons.
+func (p *Public) feedbackForm(w http.ResponseWriter, r *http.Request) {
+	n, ok := p.notification(w, r)
+	if !ok {
+		return
+	}
+	kind := r.URL.Query().Get("kind")
+	if !validKind(kind) {
+		kind = ""
+	}
+	p.render(w, "feedback.html", feedbackPage{Sender: p.senderName, Ticket: n.Ticket, Token: r.PathValue("token"), Kind: kind, Kinds: notify.FeedbackKinds[:]})
+}
+
+func (p *Public) feedback(w http.ResponseWriter, r *http.Request) {
+	n, ok := p.notification(w, r)
+	if !ok {
+		return
+	}
+	kind := r.FormValue("kind")
+	if !validKind(kind) {
+		http.Error(w, "Unknown kind of feedback.", http.StatusBadRequest)
+		return
+	}
+	if err := p.store.AddFeedback(r.Context(), n.ID, kind, p.now()); err != nil {
+		p.fail(w, err)
+		return
+	}
+	p.render(w, "feedback.html", feedbackPage{Sender: p.senderName, Ticket: n.Ticket, Kind: kind, Done: true})
+}
+
+// notification finds the notification of a feedback token, or answers 404.
+func (p *Public) notification(w http.ResponseWriter, r *http.Request) (store.Notification, bool) {
+	token := r.PathValue("token")
+	if len(token) < 16 {
+		http.NotFound(w, r)
+		return store.Notification{}, false
+	}
+	n, err := p.store.NotificationBy(r.Context(), "", token)
+	if errors.Is(err, store.ErrNotFound) {
+		http.NotFound(w, r)
+		return n, false
+	}
+	if err != nil {
+		p.fail(w, err)
+		return n, false
+	}
+	return n, true
+}
+
+func validKind(k string) bool { return slices.Contains(notify.FeedbackKinds[:], k) }
+
+func (p *Public) render(w http.ResponseWriter, name string, data any) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	if err := p.pages.ExecuteTemplate(w, name, data); err != nil {
+		p.log.Error("rendering a page", "page", name, "err", err)
+	}
+}
+
+func (p *Public) fail(w http.ResponseWriter, err error) {
+	if !errors.Is(err, context.Canceled) {
+		p.log.Error("public page", "err", err)
+	}
+	http.Error(w, "Something went wrong; please try again later.", http.StatusInternalServerError)
+}
