@@ -1,0 +1,218 @@
+package cli
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/baken-cert/baken/internal/deliver/email/smtptest"
+	"github.com/baken-cert/baken/internal/store/storetest"
+)
+
+const notifyRegistry = `organisation,org_ref,asset,contact_email,language
+Customer,cust,192.0.2.0/28,soc@customer.example,nl
+Customer,cust,192.0.2.0/28,it@customer.example,en
+ISP,isp,192.0.2.0/24,abuse@isp.example,en
+`
+
+// notifySetup registers organisations with contacts in both languages and points
+// Baken at an SMTP server on loopback.
+func notifySetup(t *testing.T, engine string) (*bundle, *smtptest.Server) {
+	b := setup(t, engine)
+	srv := smtptest.NewServer(t)
+	b.env["BAKEN_SMTP_URL"] = srv.URL()
+	b.env["BAKEN_MAIL_FROM"] = "notify@cert.example"
+	b.env["BAKEN_SENDER_NAME"] = "Digital Trust Center"
+	if code, out, errOut := b.run("", "org", "import", b.file("reg.csv", notifyRegistry)); code != 0 {
+		t.Fatalf("import: %s %s", out, errOut)
+	}
+	if code, out, errOut := b.run("", "rule", "set", "--taxonomy", "vulnerable", "--action", "notify", "--aggregation", "immediate", "--repeat", "7d"); code != 0 {
+		t.Fatalf("rule: %s %s", out, errOut)
+	}
+	return b, srv
+}
+
+func TestNotifyByEmail(t *testing.T) {
+	for _, engine := range storetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			b, srv := notifySetup(t, engine)
+			report, _ := os.ReadFile("../ingest/testdata/2026-11-20-scan_smb-nl-asn.csv")
+			path := b.file("2026-11-20-scan_smb-nl-asn.csv", string(report))
+			if code, out, errOut := b.run("", "ingest", path); code != 0 {
+				t.Fatalf("ingest: %s %s", out, errOut)
+			}
+			code, out, errOut := b.run("", "work", "--until-idle")
+			if code != 0 || !strings.Contains(out, "sent 3 notifications") {
+				t.Fatalf("work: %d %s %s", code, out, errOut)
+			}
+			msgs := srv.Messages()
+			byTo := map[string]smtptest.Received{}
+			for _, m := range msgs {
+				byTo[strings.Join(m.To, ",")] = m
+			}
+			// The customer's /28 is told about 192.0.2.10 (in both its contacts' languages);
+			// the ISP only about 192.0.2.200, outside the customer's range.
+			nl, en, isp := byTo["soc@customer.example"], byTo["it@customer.example"], byTo["abuse@isp.example"]
+			if len(msgs) != 3 || nl.Data == nil || en.Data == nil || isp.Data == nil {
+				t.Fatalf("recipients: %v", keys(byTo))
+			}
+			if s := nl.DecodedHeader("Subject"); !strings.Contains(s, "DTC #") || !strings.Contains(s, "SMB") {
+				t.Errorf("Dutch subject %q", s)
+			}
+			nlText, _ := nl.Text("text/plain")
+			enText, _ := en.Text("text/plain")
+			if !strings.Contains(nlText, "192.0.2.10") || strings.Contains(nlText, "192.0.2.200") || !strings.Contains(nlText, "IT-leverancier") {
+				t.Errorf("Dutch text:\n%s", nlText)
+			}
+			if !strings.Contains(enText, "IT supplier") {
+				t.Errorf("English text:\n%s", enText)
+			}
+			ispText, _ := isp.Text("text/plain")
+			if !strings.Contains(ispText, "192.0.2.200") || strings.Contains(ispText, "192.0.2.10 ") {
+				t.Errorf("ISP text:\n%s", ispText)
+			}
+			atts, err := nl.Attachments()
+			if err != nil || len(atts) != 2 || !strings.HasSuffix(atts[0].Filename, ".csv") || !strings.Contains(string(atts[0].Body), "192.0.2.10") ||
+				!strings.HasSuffix(atts[1].Filename, ".json") || !json.Valid(atts[1].Body) {
+				t.Fatalf("attachments: %+v %v", atts, err)
+			}
+			if nl.Header.Get("Message-Id") == "" || nl.Header.Get("X-Baken-Ticket") == "" {
+				t.Errorf("headers: %v", nl.Header)
+			}
+
+			// The same systems again, in a later report: within the repeat window nothing is sent.
+			later := strings.ReplaceAll(string(report), "2026-11-20 01:", "2026-11-21 01:")
+			if code, out, errOut := b.run("", "ingest", b.file("2026-11-21-scan_smb-nl-asn.csv", later)); code != 0 || !strings.Contains(out, "events stored    2") {
+				t.Fatalf("second ingest: %s %s", out, errOut)
+			}
+			if code, out, _ := b.run("", "work", "--until-idle"); code != 0 || !strings.Contains(out, "sent 0 notifications") {
+				t.Fatalf("second work: %s", out)
+			}
+			if n := len(srv.Messages()); n != 3 {
+				t.Fatalf("%d messages after a repeat within the window, want still 3", n)
+			}
+
+			// The list and show commands tell what was sent.
+			code, out, _ = b.run("", "notification", "list", "--json", "--org", "cust")
+			var ns []struct {
+				Ticket, State, Email, Language string
+			}
+			if err := json.Unmarshal([]byte(out), &ns); err != nil || len(ns) != 2 || ns[0].State != "sent" {
+				t.Fatalf("notification list: %s %v", out, err)
+			}
+			if code, out, _ := b.run("", "notification", "show", ns[0].Ticket); code != 0 || !strings.Contains(out, "sent") || !strings.Contains(out, "192.0.2.10") {
+				t.Fatalf("notification show: %s", out)
+			}
+		})
+	}
+}
+
+func keys(m map[string]smtptest.Received) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func TestIncidentalFeedIsHeldForReview(t *testing.T) {
+	b, srv := notifySetup(t, "sqlite")
+	if code, out, errOut := b.run("", "feed", "add", "--format", "csv", "--kind", "incidental", "--taxonomy", "vulnerable",
+		"--type", "vulnerable-system", "--identifier", "citrix-netscaler", "--column", "source.ip=ip", "--column", "time.source=seen", "citrix"); code != 0 {
+		t.Fatalf("feed add: %s %s", out, errOut)
+	}
+	path := b.file("citrix.csv", "ip,seen\n192.0.2.5,2026-11-20 10:00:00\n")
+	if code, out, errOut := b.run("", "ingest", "--feed", "citrix", path); code != 0 {
+		t.Fatalf("ingest: %s %s", out, errOut)
+	}
+	if _, out, _ := b.run("", "work", "--until-idle"); !strings.Contains(out, "sent 0 notifications") {
+		t.Fatalf("a held notification was sent: %s", out)
+	}
+	_, out, _ := b.run("", "review", "list")
+	tickets := regexp.MustCompile(`(?m)^\d{8}-\d{8}`).FindAllString(out, -1)
+	if len(tickets) != 2 || srv.Count() != 0 {
+		t.Fatalf("review list: %s", out)
+	}
+	advice := b.file("advice.txt", "- Apply Citrix's fix CTX-123 today.\n- Check for web shells.\n")
+	if code, out, errOut := b.run("", "review", "approve", "--advice", advice, tickets[0]); code != 0 || !strings.Contains(out, "Approved") {
+		t.Fatalf("approve: %s %s", out, errOut)
+	}
+	if code, out, errOut := b.run("", "review", "reject", tickets[1]); code != 0 || !strings.Contains(out, "Rejected") {
+		t.Fatalf("reject: %s %s", out, errOut)
+	}
+	if code, out, _ := b.run("", "review", "approve", tickets[1]); code == 0 {
+		t.Fatalf("approving a rejected notification: %s", out)
+	}
+	b.run("", "work", "--until-idle")
+	msgs := srv.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages after approving one and rejecting one", len(msgs))
+	}
+	text, _ := msgs[0].Text("text/plain")
+	if !strings.Contains(text, "CTX-123") {
+		t.Fatalf("the analyst's advice is missing:\n%s", text)
+	}
+}
+
+func TestVerifyAndFeedbackPages(t *testing.T) {
+	b, srv := notifySetup(t, "sqlite")
+	report, _ := os.ReadFile("../ingest/testdata/2026-11-20-scan_smb-nl-asn.csv")
+	b.run("", "ingest", b.file("2026-11-20-scan_smb-nl-asn.csv", string(report)))
+	b.run("", "work", "--until-idle")
+	msgs := srv.Messages()
+	if len(msgs) == 0 {
+		t.Fatal("no mail")
+	}
+	text, _ := msgs[0].Text("text/plain")
+	verify := regexp.MustCompile(`http://127\.0\.0\.1:8080/verify\?ticket=[0-9-]+`).FindString(text)
+	code := regexp.MustCompile(`\b[A-Z2-7]{8}\b`).FindString(text)
+	feedback := regexp.MustCompile(`http://127\.0\.0\.1:8080/feedback/[A-Z2-7]+\?kind=useful`).FindString(text)
+	if verify == "" || code == "" || feedback == "" {
+		t.Fatalf("links missing in:\n%s", text)
+	}
+	base, stop := serveForTest(t, b)
+	defer stop()
+	get := func(u string) (int, string) {
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var sb strings.Builder
+		buf := make([]byte, 4096)
+		for {
+			n, err := resp.Body.Read(buf)
+			sb.Write(buf[:n])
+			if err != nil {
+				break
+			}
+		}
+		return resp.StatusCode, sb.String()
+	}
+	local := func(u string) string { return strings.Replace(u, "http://127.0.0.1:8080", base, 1) }
+	if st, body := get(local(verify) + "&code=" + code); st != 200 || !strings.Contains(body, "dit bericht is echt") || strings.Contains(body, "customer.example") {
+		t.Fatalf("verify: %d %s", st, body)
+	}
+	if st, body := get(local(verify) + "&code=WRONGCODE"); st != 200 || strings.Contains(body, "dit bericht is echt") {
+		t.Fatalf("verify with a wrong code: %d %s", st, body)
+	}
+	if st, _ := get(local(feedback)); st != 200 {
+		t.Fatalf("feedback form: %d", st)
+	}
+	u, _ := url.Parse(local(feedback))
+	resp, err := http.PostForm(base+u.Path, url.Values{"kind": {"useful"}})
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("feedback: %v %v", resp, err)
+	}
+	if st, _ := get(base + "/feedback/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA?kind=useful"); st != 404 {
+		t.Fatalf("a guessed token: %d", st)
+	}
+	ticket := regexp.MustCompile(`ticket=([0-9-]+)`).FindStringSubmatch(verify)[1]
+	if _, out, _ := b.run("", "notification", "show", "--json", ticket); !strings.Contains(out, `"useful": 1`) {
+		t.Fatalf("feedback not recorded: %s", out)
+	}
+}
