@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -226,22 +227,43 @@ func (a *App) StopWorkers() { a.stopWorkers() }
 
 // RunUntilIdle runs every due job and sends every due notification, again and again
 // while one step makes work for the other; it reports the jobs run and messages leased.
+// The outbox sends in the background while the jobs compose, as under `baken serve`.
 func (a *App) RunUntilIdle(ctx context.Context) (jobs, mails int, err error) {
 	for {
+		var sent int
+		var sendErr error
+		var wg sync.WaitGroup
+		done := make(chan struct{})
+		if a.Outbox != nil {
+			wg.Go(func() { sent, sendErr = a.sendUntil(ctx, done) })
+		}
 		j, err := a.Jobs.RunUntilIdle(ctx)
-		jobs += j
-		if err != nil {
+		close(done)
+		wg.Wait()
+		jobs, mails = jobs+j, mails+sent
+		if err = errors.Join(err, sendErr); err != nil || (j == 0 && sent == 0) {
 			return jobs, mails, err
 		}
-		m := 0
-		if a.Outbox != nil {
-			if m, err = a.Outbox.RunUntilIdle(ctx); err != nil {
-				return jobs, mails, err
-			}
+	}
+}
+
+// sendUntil sends due notifications until done is closed and nothing is due any more.
+func (a *App) sendUntil(ctx context.Context, done <-chan struct{}) (int, error) {
+	total := 0
+	for {
+		n, err := a.Outbox.RunOnce(ctx)
+		total += n
+		if err != nil {
+			return total, err
 		}
-		mails += m
-		if j == 0 && m == 0 {
-			return jobs, mails, nil
+		if n > 0 {
+			continue
+		}
+		select {
+		case <-done:
+			n, err := a.Outbox.RunUntilIdle(ctx)
+			return total + n, err
+		case <-time.After(50 * time.Millisecond):
 		}
 	}
 }

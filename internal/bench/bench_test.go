@@ -78,3 +78,13 @@ func BenchmarkParseMatch(b *testing.B) {
 		})
 	}
 }
+
+func TestNotifyReachesEveryOrganisation(t *testing.T) {
+	fig, err := RunNotify(context.Background(), t.TempDir(), 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fig.Mails != 50 {
+		t.Fatalf("figures %+v: want 50 mails", fig)
+	}
+}

@@ -28,6 +28,7 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 	assets := fs.Int("assets", 1000000, "assets in the generated registry")
 	pgURL := fs.String("postgres", env.Getenv("BAKEN_TEST_POSTGRES"), "PostgreSQL server to measure too (default $BAKEN_TEST_POSTGRES)")
 	rows := fs.Int("rows", 10_000_000, "rows of the generated Shadowserver report to ingest (0 skips the ingestion figures)")
+	incident := fs.Int("incident", 10000, "organisations one incident concerns, for the e-mail figures (0 skips them)")
 	if err := parse(fs, cfg, args); err != nil {
 		return err
 	}
@@ -49,6 +50,14 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 	}}
 	if *pgURL != "" {
 		engines = append(engines, func() (store.Store, func(), error) { return benchSchema(ctx, *pgURL) })
+	}
+	if *incident > 0 {
+		fig, err := bench.RunNotify(ctx, dir, *incident)
+		if err != nil {
+			return fmt.Errorf("notify: %w", err)
+		}
+		fmt.Fprintf(env.Stdout, "incident for %d organisations: ingested in %s; %d e-mails decided, composed and accepted by an SMTP server on loopback %s after it (%.0f mails/s)\n",
+			fig.Organisations, fig.Ingest.Round(time.Millisecond), fig.Mails, fig.Deliver.Round(time.Millisecond), float64(fig.Mails)/fig.Deliver.Seconds())
 	}
 	if *rows > 0 {
 		if err := benchMatching(env, *assets); err != nil {

@@ -4,15 +4,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/baken-cert/baken/internal/event"
-	"github.com/baken-cert/baken/internal/job"
 	"github.com/baken-cert/baken/internal/store"
 )
 
@@ -41,105 +41,171 @@ type recipientContact struct {
 	email, language string
 }
 
-// ComposeJob is the handler of KindCompose jobs.
-func (s *Service) ComposeJob(ctx context.Context, j store.Job) error {
-	var args composeArgs
-	if err := json.Unmarshal(j.Args, &args); err != nil {
-		return job.Cancel(fmt.Errorf("compose arguments: %w", err))
-	}
-	return s.Compose(ctx, args.Recipient)
+// ComposeJob is the handler of KindCompose jobs: it composes every notification whose
+// window has ended (the job runs at the end of its window).
+func (s *Service) ComposeJob(ctx context.Context, _ store.Job) error { return s.ComposeDue(ctx) }
+
+// Sweep is the same, run each minute: the safety net behind the compose jobs.
+func (s *Service) Sweep(ctx context.Context, _ store.Job) error { return s.ComposeDue(ctx) }
+
+// composeChunk is how many recipients are composed and stored in one transaction.
+const composeChunk = 200
+
+// plan is what one recipient will be told.
+type plan struct {
+	recipient string
+	orgName   string
+	contacts  []recipientContact
+	items     []store.WaitingItem
 }
 
-// Sweep composes the notifications of every recipient whose window has ended: the
-// periodic safety net behind the compose jobs.
-func (s *Service) Sweep(ctx context.Context, _ store.Job) error {
-	recipients, err := s.store.WaitingRecipients(ctx, s.now())
-	if err != nil {
-		return err
-	}
-	var errs []error
-	for _, r := range recipients {
-		errs = append(errs, s.Compose(ctx, r))
-	}
-	return errors.Join(errs...)
-}
-
-// Compose turns a recipient's waiting items, whose windows have ended, into one
-// notification per contact, stored with the items marked composed in one transaction.
-func (s *Service) Compose(ctx context.Context, recipient string) error {
+// ComposeDue turns the waiting items of every recipient whose window has ended into one
+// notification per contact. Each chunk of recipients is rendered on every core and
+// stored, with its items marked composed, in one transaction.
+func (s *Service) ComposeDue(ctx context.Context) error {
+	// One composer at a time in a process; across processes the store's ErrConflict
+	// keeps an item from being composed twice.
+	s.composing.Lock()
+	defer s.composing.Unlock()
 	now := s.now().UTC()
-	items, err := s.store.WaitingItems(ctx, recipient, now)
-	if err != nil || len(items) == 0 {
-		return err
-	}
-	orgName, contacts, err := s.recipient(ctx, items[0])
+	recipients, err := s.store.WaitingRecipients(ctx, now)
 	if err != nil {
 		return err
 	}
-	events := make([]event.Event, 0, len(items))
-	eventIDs := make([]int64, 0, len(items))
-	itemIDs := make([]int64, 0, len(items))
-	held := false
-	for _, it := range items {
-		events = append(events, EventOf(it.Data))
-		eventIDs = append(eventIDs, it.EventID)
-		itemIDs = append(itemIDs, it.ID)
-		held = held || it.Review
-	}
-	var ns []store.NotificationInput
-	for _, c := range contacts {
-		n, err := s.draft(ctx, Draft{To: c.email, Language: c.language, OrgName: orgName, NetworkOwner: items[0].OrgID == 0,
-			Events: events, Now: now})
-		if err != nil {
+	for len(recipients) > 0 {
+		n := min(composeChunk, len(recipients))
+		if err := s.composeChunk(ctx, recipients[:n], now); err != nil {
 			return err
 		}
-		n.Recipient, n.OrgID, n.Held, n.EventIDs = recipient, items[0].OrgID, held, eventIDs
-		ns = append(ns, n)
+		recipients = recipients[n:]
 	}
-	if err := s.store.CreateNotifications(ctx, ns, itemIDs, nil); err != nil {
-		return err
-	}
-	s.log.Info("notifications composed", "recipient", recipient, "notifications", len(ns), "events", len(events), "held", held)
 	return nil
 }
 
-// recipient returns the name and the contacts of the recipient of an item.
-func (s *Service) recipient(ctx context.Context, it store.WaitingItem) (string, []recipientContact, error) {
-	if it.OrgID == 0 {
-		return "", []recipientContact{{email: it.AbuseEmail, language: "en"}}, nil
+func (s *Service) composeChunk(ctx context.Context, recipients []string, now time.Time) error {
+	var plans []plan
+	total := 0
+	for _, r := range recipients {
+		p, ok, err := s.plan(ctx, r, now)
+		if err != nil {
+			return err
+		}
+		if ok {
+			plans = append(plans, p)
+			total += len(p.contacts)
+		}
 	}
-	org, err := s.store.OrganisationByID(ctx, it.OrgID)
+	tickets, err := s.store.NextTickets(ctx, now, total)
 	if err != nil {
-		return "", nil, err
+		return err
 	}
-	cs, err := s.store.Contacts(ctx, it.OrgID)
+	var drafts []Draft
+	var owners []*plan
+	for i := range plans {
+		p := &plans[i]
+		events := make([]event.Event, len(p.items))
+		for j, it := range p.items {
+			events[j] = EventOf(it.Data)
+		}
+		for _, c := range p.contacts {
+			d := Draft{To: c.email, Language: c.language, OrgName: p.orgName, NetworkOwner: p.items[0].OrgID == 0, Events: events, Now: now}
+			d.Ticket, tickets = tickets[0], tickets[1:]
+			drafts, owners = append(drafts, d), append(owners, p)
+		}
+	}
+	ns, err := s.composeAll(drafts)
 	if err != nil {
-		return "", nil, err
+		return err
 	}
-	if len(cs) == 0 {
-		// The items wait; the periodic sweep composes them once a contact is added.
-		return "", nil, job.Snooze(time.Hour)
+	var itemIDs []int64
+	for i := range ns {
+		p := owners[i]
+		ns[i].Recipient, ns[i].OrgID = p.recipient, p.items[0].OrgID
+		for _, it := range p.items {
+			ns[i].EventIDs = append(ns[i].EventIDs, it.EventID)
+			ns[i].Held = ns[i].Held || it.Review
+		}
 	}
-	out := make([]recipientContact, len(cs))
-	for i, c := range cs {
-		out[i] = recipientContact{email: c.Email, language: c.Language}
+	for _, p := range plans {
+		for _, it := range p.items {
+			itemIDs = append(itemIDs, it.ID)
+		}
 	}
-	return org.Name, out, nil
+	err = s.store.CreateNotifications(ctx, ns, itemIDs, nil)
+	if errors.Is(err, store.ErrConflict) {
+		s.log.Info("another process composed these notifications first", "recipients", len(plans))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(ns) > 0 {
+		s.log.Info("notifications composed", "recipients", len(plans), "notifications", len(ns))
+	}
+	return nil
 }
 
-// draft allocates a ticket and codes for d and composes it.
-func (s *Service) draft(ctx context.Context, d Draft) (store.NotificationInput, error) {
-	ticket, err := s.store.NextTicket(ctx, d.Now)
-	if err != nil {
-		return store.NotificationInput{}, err
+// plan reads what a recipient will be told; ok is false when it has no contact yet
+// (its items wait for one).
+func (s *Service) plan(ctx context.Context, recipient string, now time.Time) (plan, bool, error) {
+	items, err := s.store.WaitingItems(ctx, recipient, now)
+	if err != nil || len(items) == 0 {
+		return plan{}, false, err
 	}
-	d.Ticket, d.VerifyCode, d.FeedbackToken = ticket, randomCode(5), randomCode(20)
-	d.MessageID = "<" + ticket + "." + strings.ToLower(randomCode(5)) + "@baken>"
+	p := plan{recipient: recipient, items: items}
+	if items[0].OrgID == 0 {
+		p.contacts = []recipientContact{{email: items[0].AbuseEmail, language: "en"}}
+		return p, true, nil
+	}
+	org, err := s.store.OrganisationByID(ctx, items[0].OrgID)
+	if err != nil {
+		return p, false, err
+	}
+	cs, err := s.store.Contacts(ctx, org.ID)
+	if err != nil {
+		return p, false, err
+	}
+	if len(cs) == 0 {
+		s.log.Info("an organisation has no contact: its notifications wait", "org_ref", org.Ref, "events", len(items))
+		return p, false, nil
+	}
+	p.orgName = org.Name
+	for _, c := range cs {
+		p.contacts = append(p.contacts, recipientContact{email: c.Email, language: c.Language})
+	}
+	return p, true, nil
+}
+
+// composeAll renders the drafts on every core, keeping their order.
+func (s *Service) composeAll(drafts []Draft) ([]store.NotificationInput, error) {
+	out := make([]store.NotificationInput, len(drafts))
+	errs := make([]error, len(drafts))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.NumCPU() {
+		wg.Go(func() {
+			for i := range next {
+				out[i], errs[i] = s.draft(drafts[i])
+			}
+		})
+	}
+	for i := range drafts {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+// draft gives d its codes and composes it.
+func (s *Service) draft(d Draft) (store.NotificationInput, error) {
+	d.VerifyCode, d.FeedbackToken = randomCode(5), randomCode(20)
+	d.MessageID = "<" + d.Ticket + "." + strings.ToLower(randomCode(5)) + "@baken>"
 	subject, mime, err := s.composer.Compose(d)
 	if err != nil {
-		return store.NotificationInput{}, fmt.Errorf("composing %s: %w", ticket, err)
+		return store.NotificationInput{}, fmt.Errorf("composing %s: %w", d.Ticket, err)
 	}
-	return store.NotificationInput{Ticket: ticket, Email: d.To, Language: d.Language, Subject: subject, MessageID: d.MessageID,
+	return store.NotificationInput{Ticket: d.Ticket, Email: d.To, Language: d.Language, Subject: subject, MessageID: d.MessageID,
 		Message: mime, VerifyCode: d.VerifyCode, FeedbackToken: d.FeedbackToken, Now: d.Now}, nil
 }
 

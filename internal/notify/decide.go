@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/baken-cert/baken/internal/store"
@@ -13,15 +14,16 @@ import (
 // Job kinds of this package.
 const (
 	KindDecide  = "notify.decide"  // decide on the events stored since the last run
-	KindCompose = "notify.compose" // compose the notifications of one recipient's window
+	KindCompose = "notify.compose" // compose the notifications of the windows that ended
 )
 
 // Service decides and composes notifications.
 type Service struct {
-	store    store.Store
-	log      *slog.Logger
-	now      func() time.Time
-	composer Composer
+	store     store.Store
+	log       *slog.Logger
+	now       func() time.Time
+	composer  Composer
+	composing sync.Mutex
 }
 
 // New returns the notification service; composer renders and builds the messages.
@@ -29,9 +31,8 @@ func New(s store.Store, log *slog.Logger, composer Composer) *Service {
 	return &Service{store: s, log: log, now: time.Now, composer: composer}
 }
 
-// composeArgs are the arguments of a compose job.
+// composeArgs are the arguments of a compose job: the window whose end it composes.
 type composeArgs struct {
-	Recipient string    `json:"recipient"`
 	WindowEnd time.Time `json:"window_end"`
 }
 
@@ -98,12 +99,12 @@ func (s *Service) decideBatch(ctx context.Context, rules []store.Rule, events []
 		last[c.key] = state
 		d.Squelch = append(d.Squelch, store.SquelchUpdate{SquelchKey: c.key, SquelchState: state})
 		d.Items = append(d.Items, c.item)
-		windows[composeArgs{c.item.Recipient, c.item.WindowEnd}] = true
+		windows[composeArgs{c.item.WindowEnd}] = true
 	}
 	for w := range windows {
 		args, _ := json.Marshal(w)
 		d.Jobs = append(d.Jobs, store.JobInput{Kind: KindCompose, Args: args, RunAt: w.WindowEnd,
-			UniqueKey: fmt.Sprintf("%s:%s@%s", KindCompose, w.Recipient, w.WindowEnd.Format(time.RFC3339))})
+			UniqueKey: KindCompose + "@" + w.WindowEnd.Format(time.RFC3339Nano)})
 	}
 	return d, nil
 }

@@ -29,10 +29,11 @@ type NotifyStore interface {
 	WaitingRecipients(ctx context.Context, upTo time.Time) ([]string, error)
 	// WaitingItems returns a recipient's items whose window ended by upTo.
 	WaitingItems(ctx context.Context, recipient string, upTo time.Time) ([]WaitingItem, error)
-	// NextTicket allocates a ticket number of day: YYYYMMDD-NNNNNNNN.
-	NextTicket(ctx context.Context, day time.Time) (string, error)
+	// NextTickets allocates n ticket numbers of day: YYYYMMDD-NNNNNNNN.
+	NextTickets(ctx context.Context, day time.Time, n int) ([]string, error)
 	// CreateNotifications stores notifications and marks the items composed, in one
-	// transaction with the jobs.
+	// transaction with the jobs. When another process composed one of the items first,
+	// it writes nothing and returns ErrConflict.
 	CreateNotifications(ctx context.Context, ns []NotificationInput, itemIDs []int64, jobs []JobInput) error
 
 	// ClaimOutbox leases up to limit pending notifications that are due (or whose lease

@@ -18,6 +18,10 @@ import (
 // ErrNotFound is returned when the thing asked for does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrConflict is returned when another process changed the same thing first; nothing was
+// written.
+var ErrConflict = errors.New("changed by another process")
+
 // Store is Baken's state, on one database engine.
 type Store interface {
 	// Engine names the database engine: "sqlite" or "postgres".

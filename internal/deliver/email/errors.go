@@ -2,6 +2,7 @@ package email
 
 import (
 	"errors"
+	"fmt"
 	"net/textproto"
 	"strconv"
 	"strings"
@@ -29,11 +30,13 @@ type SendError struct {
 	// which concerns the server or this sender's configuration rather than
 	// the message.
 	Permanent bool
-	// Recipient is the address the server refused, if the error is about
-	// one recipient.
+	// Recipient is the address that the server refused or that is not a
+	// valid address, if the error is about one recipient.
 	Recipient string
 	// Err is the underlying error, with the SMTP command for context.
 	Err error
+
+	text string // Err's text with the reply unquoted, if Err holds one
 }
 
 func (e *SendError) Error() string {
@@ -41,10 +44,13 @@ func (e *SendError) Error() string {
 	if e.Recipient != "" {
 		msg += "<" + e.Recipient + ">: "
 	}
-	if e.Err == nil {
-		return msg + strconv.Itoa(e.Code) + " " + e.Msg
+	switch {
+	case e.text != "":
+		return msg + e.text
+	case e.Err != nil:
+		return msg + e.Err.Error()
 	}
-	return msg + e.Err.Error()
+	return msg + strconv.Itoa(e.Code) + " " + e.Msg
 }
 
 func (e *SendError) Unwrap() error { return e.Err }
@@ -112,6 +118,8 @@ func classify(err error, st stage, recipient string) *SendError {
 		return se
 	}
 	se.Code, se.Msg = tp.Code, tp.Msg
+	// textproto quotes the reply text; show it as the server sent it.
+	se.text = strings.Replace(err.Error(), tp.Error(), fmt.Sprintf("%03d %s", tp.Code, tp.Msg), 1)
 	if first, rest, ok := strings.Cut(tp.Msg, " "); ok && isEnhanced(first, tp.Code) {
 		se.Enhanced, se.Msg = first, rest
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/baken-cert/baken/internal/deliver/email"
@@ -40,6 +41,10 @@ func TestSendReplies(t *testing.T) {
 			}
 			if se.Code != tt.code || se.Enhanced != tt.enhanced || se.Msg != tt.msg || se.Permanent != tt.permanent || se.Recipient != tt.recipient {
 				t.Errorf("got %+v", se)
+			}
+			if want := fmt.Sprintf("%d %s %s", tt.code, tt.enhanced, tt.msg); !strings.Contains(err.Error(), want) ||
+				!strings.Contains(err.Error(), tt.recipient) {
+				t.Errorf("Error() = %q, want it to show %q and the recipient", err, want)
 			}
 			if email.IsPermanent(err) != tt.permanent {
 				t.Errorf("IsPermanent = %v", !tt.permanent)

@@ -136,7 +136,9 @@ func TestSendSetupFails(t *testing.T) {
 			},
 			want: "offers no AUTH"},
 		{name: "AUTH required, no credentials", opts: []smtptest.Option{smtptest.WithAuth("baken", "s3cret")},
-			cfg:  func(s *smtptest.Server) email.Config { return email.Config{URL: "smtp://" + s.Addr() + "?starttls=none"} },
+			cfg: func(s *smtptest.Server) email.Config {
+				return email.Config{URL: "smtp://" + s.Addr() + "?starttls=none"}
+			},
 			want: "530"},
 	}
 	for _, tt := range tests {

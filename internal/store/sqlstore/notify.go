@@ -44,8 +44,12 @@ func (s *DB) CreateNotifications(ctx context.Context, ns []store.NotificationInp
 		}
 	}
 	for _, id := range itemIDs {
-		if _, err := tx.ExecContext(ctx, `UPDATE items SET composed = TRUE WHERE id = $1`, id); err != nil {
+		res, err := tx.ExecContext(ctx, `UPDATE items SET composed = TRUE WHERE id = $1 AND NOT composed`, id)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fmt.Errorf("item %d: %w", id, store.ErrConflict)
 		}
 	}
 	if err := s.insertJobs(ctx, tx, jobs, now); err != nil {

@@ -201,14 +201,21 @@ func (s *DB) WaitingItems(ctx context.Context, recipient string, upTo time.Time)
 	return out, rows.Err()
 }
 
-// NextTicket implements store.NotifyStore.
-func (s *DB) NextTicket(ctx context.Context, day time.Time) (string, error) {
-	d := day.UTC().Format("20060102")
-	var n int64
-	err := s.db.QueryRowContext(ctx, `INSERT INTO tickets (day, last) VALUES ($1, 1)
-		ON CONFLICT (day) DO UPDATE SET last = tickets.last + 1 RETURNING last`, d).Scan(&n)
-	if err != nil {
-		return "", fmt.Errorf("allocating a ticket number: %w", err)
+// NextTickets implements store.NotifyStore.
+func (s *DB) NextTickets(ctx context.Context, day time.Time, n int) ([]string, error) {
+	if n <= 0 {
+		return nil, nil
 	}
-	return fmt.Sprintf("%s-%08d", d, n), nil
+	d := day.UTC().Format("20060102")
+	var last int64
+	err := s.db.QueryRowContext(ctx, `INSERT INTO tickets (day, last) VALUES ($1, $2)
+		ON CONFLICT (day) DO UPDATE SET last = tickets.last + excluded.last RETURNING last`, d, n).Scan(&last)
+	if err != nil {
+		return nil, fmt.Errorf("allocating ticket numbers: %w", err)
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("%s-%08d", d, last-int64(n)+int64(i)+1)
+	}
+	return out, nil
 }

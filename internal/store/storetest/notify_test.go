@@ -81,22 +81,29 @@ func TestDecideComposeDeliver(t *testing.T) {
 		if len(r) != 1 || err != nil || len(items) != 1 || items[0].Data["source.ip"] != "192.0.2.7" {
 			t.Fatalf("waiting: %v %+v %v", r, items, err)
 		}
-		t1, _ := s.NextTicket(ctx, t0)
-		t2, _ := s.NextTicket(ctx, t0)
-		if t1 != "20261101-00000001" || t2 != "20261101-00000002" {
-			t.Fatalf("tickets %s %s", t1, t2)
+		first, _ := s.NextTickets(ctx, t0, 1)
+		more, _ := s.NextTickets(ctx, t0, 2)
+		if len(first) != 1 || len(more) != 2 || first[0] != "20261101-00000001" || more[0] != "20261101-00000002" || more[1] != "20261101-00000003" {
+			t.Fatalf("tickets %v %v", first, more)
 		}
+		t1, t2 := first[0], more[0]
 		in := []store.NotificationInput{
 			{Ticket: t1, Recipient: recipient, OrgID: orgID, Email: "soc@a.example", Language: "nl", Subject: "s1", MessageID: "<1@b>",
 				Message: []byte("mime 1"), VerifyCode: "ABCD", FeedbackToken: "tok1", EventIDs: []int64{eventID}, Now: t0},
 			{Ticket: t2, Recipient: recipient, OrgID: orgID, Email: "ceo@a.example", Language: "en", Subject: "s2", MessageID: "<2@b>",
 				Message: []byte("mime 2"), Held: true, VerifyCode: "EFGH", FeedbackToken: "tok2", EventIDs: []int64{eventID}, Now: t0},
 		}
-		if err := s.CreateNotifications(ctx, in, []int64{items[0].ID}, nil); err != nil {
+		items0 := items[0].ID
+		if err := s.CreateNotifications(ctx, in, []int64{items0}, nil); err != nil {
 			t.Fatal(err)
 		}
 		if items, _ := s.WaitingItems(ctx, recipient, t0.Add(time.Hour)); len(items) != 0 {
 			t.Fatalf("composed items still wait: %+v", items)
+		}
+		dup := in[0]
+		dup.Ticket, dup.FeedbackToken = "other", "other"
+		if err := s.CreateNotifications(ctx, []store.NotificationInput{dup}, []int64{items0}, nil); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("composing a composed item again: %v, want ErrConflict", err)
 		}
 		claimed, err := s.ClaimOutbox(ctx, t0, 10, time.Minute)
 		if err != nil || len(claimed) != 1 || string(claimed[0].Message) != "mime 1" || claimed[0].MessageID != "<1@b>" {

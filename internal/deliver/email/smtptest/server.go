@@ -36,9 +36,13 @@ type Server struct {
 	clientTLS *tls.Config
 	addr      string
 
+	life sync.Mutex // serialises Stop, Restart and Close
+
 	mu      sync.Mutex
 	smtp    *smtp.Server
-	served  chan struct{} // closed when the current Serve returns
+	ln      net.Listener
+	live    map[net.Conn]struct{} // open connections, to cut at Stop
+	served  chan struct{}         // closed when the current Serve returns
 	closed  bool
 	conns   int
 	count   int
@@ -50,7 +54,7 @@ type Server struct {
 // Start starts a server on 127.0.0.1 with a port chosen by the system.
 // Close stops it.
 func Start(opts ...Option) (*Server, error) {
-	s := &Server{arrived: make(chan struct{})}
+	s := &Server{arrived: make(chan struct{}), live: make(map[net.Conn]struct{})}
 	s.opts.mechanisms = []string{"PLAIN", "LOGIN"}
 	for _, o := range opts {
 		o(&s.opts)
@@ -120,8 +124,8 @@ func (s *Server) Connections() int {
 }
 
 // serve starts a go-smtp server on ln; the caller has no lock.
-func (s *Server) serve(ln net.Listener) {
-	ln = &countingListener{Listener: ln, s: s}
+func (s *Server) serve(tcp net.Listener) {
+	var ln net.Listener = &countingListener{Listener: tcp, s: s}
 	if s.opts.implicitTLS {
 		ln = tls.NewListener(ln, s.serverTLS)
 	}
@@ -139,7 +143,7 @@ func (s *Server) serve(ln net.Listener) {
 	srv.AllowInsecureAuth = s.serverTLS == nil
 	served := make(chan struct{})
 	s.mu.Lock()
-	s.smtp, s.served = srv, served
+	s.smtp, s.ln, s.served = srv, tcp, served
 	s.mu.Unlock()
 	go func() {
 		defer close(served)
@@ -151,21 +155,42 @@ func (s *Server) serve(ln net.Listener) {
 // stopped server would, but keeps what the server received. Restart brings
 // it back.
 func (s *Server) Stop() {
+	s.life.Lock()
+	defer s.life.Unlock()
+	s.stop()
+}
+
+func (s *Server) stop() {
 	s.mu.Lock()
-	srv, served := s.smtp, s.served
-	s.smtp = nil
+	srv, ln, served := s.smtp, s.ln, s.served
+	s.smtp, s.ln = nil, nil
 	s.mu.Unlock()
 	if srv == nil {
 		return
 	}
+	// Close the listener first: go-smtp's Close misses a listener that its
+	// Serve goroutine has not registered yet, and would leave Serve blocked.
+	_ = ln.Close()
 	_ = srv.Close()
+	// Likewise cut connections accepted while go-smtp was closing.
+	s.mu.Lock()
+	live := make([]net.Conn, 0, len(s.live))
+	for c := range s.live {
+		live = append(live, c)
+	}
+	s.mu.Unlock()
+	for _, c := range live {
+		_ = c.Close()
+	}
 	<-served
 }
 
 // Restart stops the server if it runs and starts it again on the same port,
 // keeping the messages received so far and any refusal in force.
 func (s *Server) Restart() error {
-	s.Stop()
+	s.life.Lock()
+	defer s.life.Unlock()
+	s.stop()
 	s.mu.Lock()
 	closed := s.closed
 	s.mu.Unlock()
@@ -190,14 +215,16 @@ func (s *Server) Restart() error {
 
 // Close stops the server for good. It is safe to call more than once.
 func (s *Server) Close() error {
+	s.life.Lock()
+	defer s.life.Unlock()
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
-	s.Stop()
+	s.stop()
 	return nil
 }
 
-// countingListener counts accepted connections.
+// countingListener counts accepted connections and tracks the open ones.
 type countingListener struct {
 	net.Listener
 	s *Server
@@ -205,10 +232,26 @@ type countingListener struct {
 
 func (l *countingListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
-	if err == nil {
-		l.s.mu.Lock()
-		l.s.conns++
-		l.s.mu.Unlock()
+	if err != nil {
+		return nil, err
 	}
-	return c, err
+	l.s.mu.Lock()
+	defer l.s.mu.Unlock()
+	l.s.conns++
+	tc := &trackedConn{Conn: c, s: l.s}
+	l.s.live[tc] = struct{}{}
+	return tc, nil
+}
+
+// trackedConn leaves the set of open connections when closed.
+type trackedConn struct {
+	net.Conn
+	s *Server
+}
+
+func (c *trackedConn) Close() error {
+	c.s.mu.Lock()
+	delete(c.s.live, c)
+	c.s.mu.Unlock()
+	return c.Conn.Close()
 }

@@ -143,7 +143,18 @@ func TestRefuseAndRestart(t *testing.T) {
 	}
 	s.Accept()
 
+	idle, err := smtp.Dial(s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	if err := idle.Hello("client.test"); err != nil {
+		t.Fatal(err)
+	}
 	s.Stop()
+	if err := idle.Noop(); err == nil {
+		t.Error("a connection open at Stop still works")
+	}
 	if c, err := smtp.Dial(s.Addr()); err == nil {
 		c.Close()
 		t.Fatal("dial succeeded while stopped")
