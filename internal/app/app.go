@@ -78,7 +78,14 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 		Matcher:  ingest.NewMatcher(s, log, ingest.LoadRIPEOwners),
 	}
 	a.Ingest = ingest.New(s, a.Matcher, parsers, log)
-	a.Notify = notify.New(s, log, notify.MailComposer{From: cfg.MailFrom, SenderName: cfg.SenderName, PublicURL: cfg.PublicURL})
+	composer := notify.MailComposer{From: cfg.MailFrom, SenderName: cfg.SenderName, PublicURL: cfg.PublicURL}
+	if cfg.PGPKeyFile != "" {
+		if composer.Signer, err = email.LoadSigningKey(cfg.PGPKeyFile, cfg.PGPPassphrase); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("BAKEN_PGP_KEY_FILE: %w", err)
+		}
+	}
+	a.Notify = notify.New(s, log, composer)
 	if cfg.SMTPURL != "" {
 		sender, err := email.NewSender(email.Config{URL: cfg.SMTPURL, Connections: cfg.SMTPConnections, PerDomainRate: cfg.SMTPDomainRate})
 		if err != nil {

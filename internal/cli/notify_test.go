@@ -9,6 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
+
 	"github.com/baken-cert/baken/internal/deliver/email/smtptest"
 	"github.com/baken-cert/baken/internal/store/storetest"
 )
@@ -214,5 +218,33 @@ func TestVerifyAndFeedbackPages(t *testing.T) {
 	ticket := regexp.MustCompile(`ticket=([0-9-]+)`).FindStringSubmatch(verify)[1]
 	if _, out, _ := b.run("", "notification", "show", "--json", ticket); !strings.Contains(out, `"useful": 1`) {
 		t.Fatalf("feedback not recorded: %s", out)
+	}
+}
+
+func TestSignedNotifications(t *testing.T) {
+	b, srv := notifySetup(t, "sqlite")
+	key, err := openpgp.NewEntity("Baken CERT", "", "notify@cert.example", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var armored strings.Builder
+	w, _ := armor.Encode(&armored, openpgp.PrivateKeyType, nil)
+	key.SerializePrivate(w, nil)
+	w.Close()
+	b.env["BAKEN_PGP_KEY_FILE"] = b.file("key.asc", armored.String())
+	report, _ := os.ReadFile("../ingest/testdata/2026-11-20-scan_smb-nl-asn.csv")
+	b.run("", "ingest", b.file("2026-11-20-scan_smb-nl-asn.csv", string(report)))
+	b.run("", "work", "--until-idle")
+	msgs := srv.Messages()
+	if len(msgs) == 0 {
+		t.Fatal("no mail")
+	}
+	ct := msgs[0].Header.Get("Content-Type")
+	if !strings.HasPrefix(ct, "multipart/signed") || !strings.Contains(ct, "application/pgp-signature") {
+		t.Fatalf("Content-Type %q: want PGP/MIME", ct)
+	}
+	b.env["BAKEN_PGP_KEY_FILE"] = b.file("nokey.asc", "not a key")
+	if code, _, errOut := b.run("", "work", "--until-idle"); code == 0 || !strings.Contains(errOut, "BAKEN_PGP_KEY_FILE") {
+		t.Fatalf("a bad key must stop baken with a clear error: %d %s", code, errOut)
 	}
 }

@@ -55,6 +55,11 @@ type Config struct {
 	SMTPConnections int
 	// SMTPDomainRate limits messages per second to one recipient domain (0: no limit).
 	SMTPDomainRate float64
+	// PGPKeyFile is an armored OpenPGP private key that signs every notification
+	// (PGP/MIME); empty sends them unsigned.
+	PGPKeyFile string
+	// PGPPassphrase unlocks PGPKeyFile when it is protected.
+	PGPPassphrase string
 	// JobLease is how long a worker holds a job or a message before another may take it.
 	JobLease time.Duration
 	// IndexRefresh is how often `baken serve` checks whether the registered assets or
@@ -91,6 +96,8 @@ func (c *Config) Settings() []Setting {
 		{"BAKEN_PUBLIC_URL", "public-url", "http://127.0.0.1:8080", "where people reach baken serve: the base of links in e-mails", false, (*stringValue)(&c.PublicURL)},
 		{"BAKEN_SMTP_CONNECTIONS", "smtp-connections", "4", "connections kept open to the mail server", false, (*intValue)(&c.SMTPConnections)},
 		{"BAKEN_SMTP_DOMAIN_RATE", "smtp-domain-rate", "20", "messages per second to one recipient domain (0: no limit)", false, (*floatValue)(&c.SMTPDomainRate)},
+		{"BAKEN_PGP_KEY_FILE", "pgp-key-file", "", "armored OpenPGP private key that signs every notification; empty: unsigned", false, (*stringValue)(&c.PGPKeyFile)},
+		{"BAKEN_PGP_PASSPHRASE", "pgp-passphrase", "", "the passphrase of the OpenPGP key, when it has one", true, (*stringValue)(&c.PGPPassphrase)},
 		{"BAKEN_JOB_LEASE", "job-lease", "2m", "how long a worker holds a job or a message before another may take it", false, (*durationValue)(&c.JobLease)},
 		{"BAKEN_INDEX_REFRESH", "index-refresh", "5s", "how often serve reloads the matching indices when the data changed", false, (*durationValue)(&c.IndexRefresh)},
 	}

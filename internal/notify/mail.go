@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/ProtonMail/go-crypto/openpgp"
+
 	"github.com/baken-cert/baken/internal/deliver/email"
 	"github.com/baken-cert/baken/internal/notify/message"
 )
@@ -16,6 +18,8 @@ type MailComposer struct {
 	From       string // the sender address
 	SenderName string // the CERT's name
 	PublicURL  string // where /verify and /feedback are served
+	// Signer, when not nil, signs every message (PGP/MIME).
+	Signer *openpgp.Entity
 }
 
 // Compose implements Composer.
@@ -51,5 +55,8 @@ func (m MailComposer) Compose(d Draft) (string, []byte, error) {
 		},
 		Headers: map[string]string{"X-Baken-Ticket": d.Ticket},
 	}, d.Now)
+	if err == nil && m.Signer != nil {
+		mime, err = email.Sign(mime, m.Signer)
+	}
 	return r.Subject, mime, err
 }
