@@ -248,3 +248,19 @@ func TestSignedNotifications(t *testing.T) {
 		t.Fatalf("a bad key must stop baken with a clear error: %d %s", code, errOut)
 	}
 }
+
+func TestBounceShownPerContact(t *testing.T) {
+	b, srv := notifySetup(t, "sqlite")
+	srv.Refuse(550, "5.1.1 no such user")
+	report, _ := os.ReadFile("../ingest/testdata/2026-11-20-scan_smb-nl-asn.csv")
+	b.run("", "ingest", b.file("2026-11-20-scan_smb-nl-asn.csv", string(report)))
+	b.run("", "work", "--until-idle")
+	_, out, _ := b.run("", "org", "show", "cust")
+	if !strings.Contains(out, "soc@customer.example  security, nl  REFUSED by the mail server") || !strings.Contains(out, "no such user") {
+		t.Fatalf("org show does not tell the bounce:\n%s", out)
+	}
+	_, out, _ = b.run("", "notification", "list", "--state", "failed")
+	if strings.Count(out, "failed") != 3 {
+		t.Fatalf("failed notifications:\n%s", out)
+	}
+}

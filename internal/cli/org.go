@@ -175,9 +175,11 @@ func toOrgJSON(o store.Organisation) orgJSON {
 }
 
 type contactJSON struct {
-	Email    string `json:"email"`
-	Role     string `json:"role"`
-	Language string `json:"language"`
+	Email        string     `json:"email"`
+	Role         string     `json:"role"`
+	Language     string     `json:"language"`
+	BouncedAt    *time.Time `json:"bounced_at,omitempty"`
+	BounceReason string     `json:"bounce_reason,omitempty"`
 }
 
 type assetJSON struct {
@@ -226,7 +228,11 @@ func orgShow(ctx context.Context, env Env, args []string) error {
 			Assets   []assetJSON   `json:"assets"`
 		}{orgJSON: toOrgJSON(o), Contacts: []contactJSON{}, Assets: []assetJSON{}}
 		for _, c := range contacts {
-			out.Contacts = append(out.Contacts, contactJSON{c.Email, c.Role, c.Language})
+			cj := contactJSON{Email: c.Email, Role: c.Role, Language: c.Language, BounceReason: c.BounceReason}
+			if !c.BouncedAt.IsZero() {
+				cj.BouncedAt = &c.BouncedAt
+			}
+			out.Contacts = append(out.Contacts, cj)
 		}
 		for _, x := range assets {
 			out.Assets = append(out.Assets, assetJSON{x.Kind, x.Value, x.Verification, x.Provenance})
@@ -244,7 +250,11 @@ func orgShow(ctx context.Context, env Env, args []string) error {
 	}
 	fmt.Fprintf(w, "\nContacts (%d)\n", len(contacts))
 	for _, c := range contacts {
-		fmt.Fprintf(w, "  %s  %s, %s\n", c.Email, c.Role, c.Language)
+		fmt.Fprintf(w, "  %s  %s, %s", c.Email, c.Role, c.Language)
+		if !c.BouncedAt.IsZero() {
+			fmt.Fprintf(w, "  REFUSED by the mail server on %s: %s", c.BouncedAt.Format("2006-01-02"), c.BounceReason)
+		}
+		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "\nAssets (%d)\n", len(assets))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)

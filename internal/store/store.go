@@ -87,11 +87,13 @@ type OrgFilter struct {
 
 // Contact is an e-mail address that receives an organisation's notifications.
 type Contact struct {
-	ID       int64
-	OrgID    int64
-	Email    string
-	Role     string // "security", "abuse", "technical", ...
-	Language string // "nl" or "en"
+	ID           int64
+	OrgID        int64
+	Email        string
+	Role         string    // "security", "abuse", "technical", ...
+	Language     string    // "nl" or "en"
+	BouncedAt    time.Time // when the mail server last refused it for good; zero if never
+	BounceReason string
 }
 
 // Asset is a registered asset of an organisation.

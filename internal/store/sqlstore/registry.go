@@ -65,7 +65,8 @@ func (s *DB) OrganisationByID(ctx context.Context, id int64) (store.Organisation
 
 // Contacts implements store.RegistryStore.
 func (s *DB) Contacts(ctx context.Context, orgID int64) ([]store.Contact, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, org_id, email, role, language FROM contacts WHERE org_id = $1 ORDER BY email`, orgID)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, org_id, email, role, language, bounced_at, bounce_reason
+		FROM contacts WHERE org_id = $1 ORDER BY email`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("listing contacts: %w", err)
 	}
@@ -73,9 +74,11 @@ func (s *DB) Contacts(ctx context.Context, orgID int64) ([]store.Contact, error)
 	var out []store.Contact
 	for rows.Next() {
 		var c store.Contact
-		if err := rows.Scan(&c.ID, &c.OrgID, &c.Email, &c.Role, &c.Language); err != nil {
+		var bounced sql.NullTime
+		if err := rows.Scan(&c.ID, &c.OrgID, &c.Email, &c.Role, &c.Language, &bounced, &c.BounceReason); err != nil {
 			return nil, err
 		}
+		c.BouncedAt = bounced.Time.UTC()
 		out = append(out, c)
 	}
 	return out, rows.Err()
