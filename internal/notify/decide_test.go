@@ -1,0 +1,61 @@
+package notify
+
+import (
+	"context"
+	"log/slog"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/baken-cert/baken/internal/event"
+	"github.com/baken-cert/baken/internal/store"
+	"github.com/baken-cert/baken/internal/store/storetest"
+)
+
+// storeEvent stores one event of the periodic feed f matched to org.
+func storeEvent(t *testing.T, s store.Store, f store.Feed, orgID int64, ip, severity string, at time.Time) {
+	ctx := context.Background()
+	id, _ := s.StartIngestion(ctx, f.ID, "x.csv", at)
+	e := &event.Event{FeedName: f.Name, TimeSource: at, Severity: severity,
+		Classification: event.Classification{Taxonomy: "vulnerable", Type: "vulnerable-system", Identifier: "open-smb"}}
+	e.Source.IP = netip.MustParseAddr(ip)
+	if _, err := s.SaveEvents(ctx, id, []store.EventInput{{Event: e, Matches: []store.MatchInput{{OrgID: orgID, AssetID: 1, How: "prefix"}}}}, at); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRepeatWindow: the same system is told once within the window, again when its
+// severity rises, and again after the window.
+func TestRepeatWindow(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		im, _ := s.BeginRegistryImport(ctx)
+		im.Commit(ctx, store.ImportCommit{Organisations: []store.OrgInput{{Ref: "a", Name: "A"}}, Now: time.Now()})
+		org, _ := s.Organisation(ctx, "a")
+		f, _ := s.PutFeed(ctx, store.Feed{Name: "ss", Format: "shadowserver", Kind: "periodic"})
+		s.PutRule(ctx, store.Rule{Taxonomy: "vulnerable", Action: ActionNotify, Aggregation: Immediate, Repeat: 7 * 24 * time.Hour})
+		svc := New(s, slog.New(slog.DiscardHandler), nil)
+		now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+		svc.now = func() time.Time { return now }
+
+		steps := []struct {
+			ip, severity string
+			advance      time.Duration
+			want         int
+		}{
+			{"192.0.2.1", "medium", 0, 1},
+			{"192.0.2.1", "medium", 24 * time.Hour, 0},   // within the window
+			{"192.0.2.2", "medium", 0, 1},                // another system
+			{"192.0.2.1", "high", time.Hour, 1},          // it got worse
+			{"192.0.2.1", "high", 8 * 24 * time.Hour, 1}, // the window has passed
+		}
+		for i, st := range steps {
+			now = now.Add(st.advance)
+			storeEvent(t, s, f, org.ID, st.ip, st.severity, now)
+			n, err := svc.Decide(ctx)
+			if err != nil || n != st.want {
+				t.Fatalf("step %d (%s %s): %d items, %v; want %d", i, st.ip, st.severity, n, err, st.want)
+			}
+		}
+	})
+}
