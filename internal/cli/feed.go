@@ -113,15 +113,9 @@ func feedApply(ctx context.Context, env Env, args []string) error {
 	if fs.NArg() != 1 {
 		return usageError{"name the file of feed definitions (a JSON array)"}
 	}
-	body, err := os.ReadFile(fs.Arg(0))
-	if err != nil {
-		return err
-	}
 	var feeds []feedFile
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&feeds); err != nil {
-		return fmt.Errorf("%s: not a JSON array of feeds: %w", fs.Arg(0), err)
+	if err := readJSONFile(fs.Arg(0), "feeds", &feeds); err != nil {
+		return err
 	}
 	a, err := open(ctx, env, cfg)
 	if err != nil {
@@ -179,4 +173,20 @@ func feedList(ctx context.Context, env Env, args []string) error {
 			strings.Trim(c.Taxonomy+"/"+c.Type+"/"+c.Identifier, "/"))
 	}
 	return tw.Flush()
+}
+
+// readJSONFile reads a configuration file holding a JSON array of what, refusing fields
+// it does not know so that a typo is named rather than ignored.
+func readJSONFile(path, what string, v any) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(f)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%s: not a JSON array of %s: %w", path, what, err)
+	}
+	return nil
 }

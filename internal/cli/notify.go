@@ -2,10 +2,8 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -171,15 +169,9 @@ func ruleApply(ctx context.Context, env Env, args []string) error {
 	if fs.NArg() != 1 {
 		return usageError{"name the JSON file of rules"}
 	}
-	body, err := os.ReadFile(fs.Arg(0))
-	if err != nil {
-		return err
-	}
 	var files []ruleFile
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&files); err != nil {
-		return fmt.Errorf("%s: not a JSON array of rules: %w", fs.Arg(0), err)
+	if err := readJSONFile(fs.Arg(0), "rules", &files); err != nil {
+		return err
 	}
 	rules := make([]store.Rule, len(files))
 	for i, f := range files {

@@ -42,9 +42,13 @@ type Options struct {
 	TimeSource     time.Time // time.source of every event, such as when the leak was found; zero for none
 }
 
+// MaxLine is the longest line a Parser reads; a longer one is a *feed.RowError, and the
+// parse goes on at the next line.
+const MaxLine = 1 << 20
+
 // Parser reads one list of leaked credentials. It implements feed.Parser.
 type Parser struct {
-	lr      *lineReader
+	lr      *feed.LineReader
 	base    event.Event
 	layout  layout
 	started bool // the first line that is not blank or a comment was read
@@ -74,11 +78,11 @@ func NewParser(r io.Reader, opts Options) (*Parser, error) {
 	if !opts.TimeSource.IsZero() {
 		base.TimeSource = opts.TimeSource.UTC()
 	}
-	return &Parser{lr: newLineReader(r, MaxLine), base: base}, nil
+	return &Parser{lr: feed.NewLineReader(r, MaxLine), base: base}, nil
 }
 
 // Line returns the number of the current line.
-func (p *Parser) Line() int { return p.lr.line }
+func (p *Parser) Line() int { return p.lr.Line() }
 
 // Subject returns the current address's domain (EmailDomain).
 func (p *Parser) Subject() event.Subject { return p.ev.Subject() }
@@ -86,7 +90,7 @@ func (p *Parser) Subject() event.Subject { return p.ev.Subject() }
 // Event returns the event for the current address: source.account and the Options.
 func (p *Parser) Event() (event.Event, error) {
 	if !p.valid {
-		return event.Event{}, feed.Rejectf(max(p.lr.line, 1), "no current row: Next did not succeed")
+		return event.Event{}, feed.Rejectf(max(p.lr.Line(), 1), "no current row: Next did not succeed")
 	}
 	return p.ev, nil
 }
@@ -100,15 +104,15 @@ func (p *Parser) Next() error {
 		return p.err
 	}
 	for {
-		raw, tooLong, err := p.lr.next()
+		raw, tooLong, err := p.lr.Next()
 		switch {
 		case errors.Is(err, io.EOF):
 			return io.EOF
 		case err != nil:
-			p.err = fmt.Errorf("credentials: after line %d: %w", p.lr.line, err)
+			p.err = fmt.Errorf("credentials: after line %d: %w", p.lr.Line(), err)
 			return p.err
 		case tooLong:
-			return feed.Rejectf(p.lr.line, "the line is longer than %d bytes", MaxLine)
+			return feed.Rejectf(p.lr.Line(), "the line is longer than %d bytes", MaxLine)
 		}
 		line := string(bytes.TrimSpace(raw))
 		if line == "" || line[0] == '#' {
@@ -123,7 +127,7 @@ func (p *Parser) Next() error {
 		}
 		addr, ok := normaliseEmail(p.layout.field(line))
 		if !ok {
-			return feed.Rejectf(p.lr.line, "no valid e-mail address in column %d", p.layout.column+1)
+			return feed.Rejectf(p.lr.Line(), "no valid e-mail address in column %d", p.layout.column+1)
 		}
 		p.ev = p.base
 		p.ev.Source.Account = addr

@@ -36,13 +36,17 @@ var subjectKeys = map[string]bool{
 	"source.fqdn": true, "source.url": true, "source.account": true,
 }
 
+// MaxLine is the longest line a Parser reads; a longer one is a *feed.RowError, and the
+// parse goes on at the next line.
+const MaxLine = 1 << 20
+
 // Parser reads one file of IntelMQ events. It implements feed.Parser.
 //
 // Next decodes a line and checks the fields that make the Subject; Event sets the
 // rest. A line that is not a JSON object, or a field that does not parse, is a
 // *feed.RowError with the line's number. Blank lines are skipped.
 type Parser struct {
-	lr      *lineReader
+	lr      *feed.LineReader
 	base    event.Event // the Options applied
 	pairs   []pair      // the current line's fields
 	subject event.Subject
@@ -67,11 +71,11 @@ func NewParser(r io.Reader, opts Options) (*Parser, error) {
 			return nil, fmt.Errorf("intelmq: options: %w", err)
 		}
 	}
-	return &Parser{lr: newLineReader(r, MaxLine), base: base}, nil
+	return &Parser{lr: feed.NewLineReader(r, MaxLine), base: base}, nil
 }
 
 // Line returns the number of the current line.
-func (p *Parser) Line() int { return p.lr.line }
+func (p *Parser) Line() int { return p.lr.Line() }
 
 // Subject returns what the current line names.
 func (p *Parser) Subject() event.Subject { return p.subject }
@@ -83,26 +87,26 @@ func (p *Parser) Next() error {
 		return p.err
 	}
 	for {
-		line, tooLong, err := p.lr.next()
+		line, tooLong, err := p.lr.Next()
 		switch {
 		case errors.Is(err, io.EOF):
 			return io.EOF
 		case err != nil:
-			p.err = fmt.Errorf("intelmq: after line %d: %w", p.lr.line, err)
+			p.err = fmt.Errorf("intelmq: after line %d: %w", p.lr.Line(), err)
 			return p.err
 		case tooLong:
-			return feed.Rejectf(p.lr.line, "the line is longer than %d bytes", MaxLine)
+			return feed.Rejectf(p.lr.Line(), "the line is longer than %d bytes", MaxLine)
 		case len(bytes.TrimSpace(line)) == 0:
 			continue
 		}
 		if p.pairs, err = decode(line, p.pairs[:0]); err != nil {
-			return feed.Rejectf(p.lr.line, "%v", err)
+			return feed.Rejectf(p.lr.Line(), "%v", err)
 		}
 		var e event.Event
 		for _, f := range p.pairs {
 			if subjectKeys[f.key] {
 				if err := e.Set(f.key, f.value); err != nil {
-					return feed.Rejectf(p.lr.line, "%v", err)
+					return feed.Rejectf(p.lr.Line(), "%v", err)
 				}
 			}
 		}
@@ -114,7 +118,7 @@ func (p *Parser) Next() error {
 // Event converts the current line: the Options, then every field of the line.
 func (p *Parser) Event() (event.Event, error) {
 	if !p.valid {
-		return event.Event{}, feed.Rejectf(max(p.lr.line, 1), "no current row: Next did not succeed")
+		return event.Event{}, feed.Rejectf(max(p.lr.Line(), 1), "no current row: Next did not succeed")
 	}
 	e := p.base
 	for _, f := range p.pairs {
@@ -123,7 +127,7 @@ func (p *Parser) Event() (event.Event, error) {
 			v = decodeRaw(v)
 		}
 		if err := e.Set(f.key, v); err != nil {
-			return event.Event{}, feed.Rejectf(p.lr.line, "%v", err)
+			return event.Event{}, feed.Rejectf(p.lr.Line(), "%v", err)
 		}
 	}
 	return e, nil

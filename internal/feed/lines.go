@@ -1,4 +1,4 @@
-package credentials
+package feed
 
 import (
 	"bufio"
@@ -7,26 +7,24 @@ import (
 	"io"
 )
 
-// MaxLine is the longest line a Parser reads; a longer one is a *feed.RowError, and the
-// parse goes on at the next line.
-const MaxLine = 1 << 20
-
-// lineReader reads lines of at most max bytes, in a buffer it reuses.
-type lineReader struct {
+// LineReader reads the lines of a line-based feed (JSON Lines, lists), at most max bytes
+// each, in a buffer it reuses; a byte-order mark before the first line is dropped.
+type LineReader struct {
 	br   *bufio.Reader
 	buf  []byte
 	max  int
 	line int // number of the line last returned, 1-based
 }
 
-func newLineReader(r io.Reader, max int) *lineReader {
-	return &lineReader{br: bufio.NewReaderSize(r, 64<<10), max: max}
+// NewLineReader returns a LineReader of r for lines of at most max bytes.
+func NewLineReader(r io.Reader, max int) *LineReader {
+	return &LineReader{br: bufio.NewReaderSize(r, 64<<10), max: max}
 }
 
-// next returns the next line without its line ending, valid until the next call.
+// Next returns the next line without its line ending, valid until the next call.
 // tooLong reports a line longer than max, whose content is then dropped. It returns
 // io.EOF after the last line.
-func (lr *lineReader) next() (line []byte, tooLong bool, err error) {
+func (lr *LineReader) Next() (line []byte, tooLong bool, err error) {
 	lr.buf = lr.buf[:0]
 	read := false
 	for {
@@ -61,3 +59,6 @@ func (lr *lineReader) next() (line []byte, tooLong bool, err error) {
 		return line, tooLong, nil
 	}
 }
+
+// Line is the 1-based number of the line Next returned last.
+func (lr *LineReader) Line() int { return lr.line }
