@@ -36,6 +36,7 @@ type Store interface {
 	JobStore
 	IngestStore
 	NotifyStore
+	AccountStore
 }
 
 // RegistryStore keeps organisations, their contacts and their assets.
