@@ -62,6 +62,7 @@ func commands() map[string]command {
 		"review reject":     {"TICKET...", "reject held notifications: they are never sent", reviewReject},
 		"notification list": {"[--state S] [--org REF] [--json]", "list notifications", notificationList},
 		"notification show": {"[--json] [--message] TICKET", "show a notification, its events and deliveries", notificationShow},
+		"user create":       {"[--role admin|analyst|org-admin|org-member] [--org REF] EMAIL", "create a portal user; prints a one-time set-up link", userCreate},
 		"lookup":            {"[--json] VALUE", "who owns an IP address, domain, e-mail address or AS number", lookupCmd},
 	}
 }

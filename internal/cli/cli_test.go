@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -201,4 +202,23 @@ func waitForURL(t *testing.T, out *syncBuffer) string {
 	}
 	t.Fatal("serve did not start")
 	return ""
+}
+
+func TestUserCreate(t *testing.T) {
+	b := setup(t, "sqlite")
+	code, out, errOut := b.run("", "user", "create", "--role", "admin", "Admin@CERT.example")
+	if code != 0 || !regexp.MustCompile(`http://127\.0\.0\.1:8080/setup/[A-Za-z0-9_-]{40,}`).MatchString(out) {
+		t.Fatalf("user create: %d %s %s", code, out, errOut)
+	}
+	for _, args := range [][]string{
+		{"user", "create", "--role", "admin", "admin@cert.example"}, // taken
+		{"user", "create", "--role", "king", "x@cert.example"},      // no such role
+		{"user", "create", "--role", "org-admin", "x@cert.example"}, // no organisation
+		{"user", "create", "--role", "admin", "--org", "1", "y@cert.example"},
+		{"user", "create", "not-an-address"},
+	} {
+		if code, _, errOut := b.run("", args...); code == 0 || errOut == "" {
+			t.Errorf("%v: exit %d; want a clear error", args, code)
+		}
+	}
 }

@@ -1,0 +1,117 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/baken-cert/baken/internal/safehttp"
+)
+
+// MaxSecurityTxt is the largest security.txt file Fetch reads.
+const MaxSecurityTxt = 32 << 10
+
+// Where a security.txt file lives: RFC 9116 section 3, and the legacy place.
+const (
+	wellKnownPath = "/.well-known/security.txt"
+	legacyPath    = "/security.txt"
+)
+
+// Fetch gets https://<domain>/.well-known/security.txt, or https://<domain>/security.txt
+// if that is not found (404), and parses it as of now. c should be a
+// safehttp client. It fails if neither place has the file, if the server answers
+// other than 200, if the file is not text/plain, larger than MaxSecurityTxt, or
+// ends up (after redirects) elsewhere than on https. Problems with the file
+// itself are problems, not errors.
+func Fetch(ctx context.Context, c *http.Client, domain string) (SecurityTxt, []Problem, error) {
+	host := normaliseDomain(domain)
+	if host == "" || strings.ContainsAny(host, "/?#@: \t") {
+		return SecurityTxt{}, nil, fmt.Errorf("fetching security.txt: %q is not a domain name", domain)
+	}
+	return fetch(ctx, c, "https://"+host, time.Now())
+}
+
+// fetch is Fetch from base, a scheme and host without a final slash, so that tests
+// can use a server on a loopback port.
+func fetch(ctx context.Context, c *http.Client, base string, now time.Time) (SecurityTxt, []Problem, error) {
+	body, resp, err := get(ctx, c, base+wellKnownPath)
+	if err == nil && resp.StatusCode == http.StatusNotFound {
+		body, resp, err = get(ctx, c, base+legacyPath)
+	}
+	if err != nil {
+		return SecurityTxt{}, nil, err
+	}
+	where := resp.Request.URL
+	if resp.StatusCode != http.StatusOK {
+		return SecurityTxt{}, nil, fmt.Errorf("fetching security.txt: %s answered %s", where.Redacted(), resp.Status)
+	}
+	if where.Scheme != "https" {
+		return SecurityTxt{}, nil, fmt.Errorf("fetching security.txt: redirected to %s, which is not https", where.Redacted())
+	}
+	charsetProblem, err := checkContentType(resp.Header.Get("Content-Type"))
+	if err != nil {
+		return SecurityTxt{}, nil, fmt.Errorf("fetching security.txt: %s %w", where.Redacted(), err)
+	}
+
+	st, problems := Parse(body, now)
+	st.URL = where.String()
+	if charsetProblem != "" {
+		problems = append(problems, Problem{Message: charsetProblem})
+	}
+	if len(st.Canonical) > 0 && !slices.ContainsFunc(st.Canonical, sameURL(where)) {
+		problems = append(problems, Problem{Message: fmt.Sprintf(
+			"the file was found at %s, which is not among its Canonical URIs", where)})
+	}
+	return st, problems, nil
+}
+
+// get fetches url, at most MaxSecurityTxt bytes of it, with errors saying so.
+func get(ctx context.Context, c *http.Client, url string) ([]byte, *http.Response, error) {
+	body, resp, err := safehttp.Get(ctx, c, url, MaxSecurityTxt)
+	switch {
+	case errors.Is(err, safehttp.ErrBodyTooLarge):
+		return nil, nil, fmt.Errorf("fetching security.txt: %s is larger than %d KiB: %w", url, MaxSecurityTxt>>10, err)
+	case err != nil:
+		return nil, nil, fmt.Errorf("fetching security.txt: %w", err)
+	}
+	return body, resp, nil
+}
+
+// checkContentType requires text/plain. RFC 9116 also asks for charset=utf-8; a
+// missing or other charset is returned as a problem (Parse checks the bytes).
+func checkContentType(ct string) (problem string, err error) {
+	if ct == "" {
+		return "", errors.New("has no Content-Type; text/plain is required")
+	}
+	mediaType, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return "", fmt.Errorf("has an unreadable Content-Type %q", ct)
+	}
+	if mediaType != "text/plain" {
+		return "", fmt.Errorf("is %s, not text/plain", mediaType)
+	}
+	switch charset := strings.ToLower(params["charset"]); charset {
+	case "utf-8":
+		return "", nil
+	case "":
+		return "the Content-Type has no charset; RFC 9116 asks for text/plain; charset=utf-8", nil
+	default:
+		return fmt.Sprintf("the Content-Type says charset=%s; RFC 9116 asks for utf-8", charset), nil
+	}
+}
+
+// sameURL returns a test for a Canonical URI naming u (scheme and host are
+// case-insensitive).
+func sameURL(u *url.URL) func(string) bool {
+	return func(canonical string) bool {
+		c, err := url.Parse(canonical)
+		return err == nil && strings.EqualFold(c.Scheme, u.Scheme) &&
+			strings.EqualFold(c.Host, u.Host) && c.EscapedPath() == u.EscapedPath()
+	}
+}

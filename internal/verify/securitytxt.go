@@ -1,0 +1,246 @@
+package verify
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// SecurityTxt is what a security.txt file (RFC 9116) says. Fields keep the file's
+// order, which for Contact is the order of preference.
+type SecurityTxt struct {
+	// URL is where Fetch found the file ("" from Parse).
+	URL string
+	// Contacts are the Contact URIs that are well-formed (mailto:, https: or tel:).
+	Contacts []string
+	// Emails are the addresses of the mailto: contacts, lower-cased, without
+	// duplicates.
+	Emails []string
+	// Expires is the first Expires field; Expired says it lies in the past.
+	Expires time.Time
+	Expired bool
+	// PreferredLanguages are language tags such as "en" or "nl-BE".
+	PreferredLanguages []string
+	Canonical          []string
+	Encryption         []string
+	Acknowledgments    []string
+	Policy             []string
+	Hiring             []string
+	CSAF               []string
+	// Signed says the file is an OpenPGP cleartext-signed message. The signature
+	// is not verified.
+	Signed bool
+	// Valid says the file can be relied on: valid UTF-8, a well-formed signed
+	// message if signed, at least one well-formed Contact, and exactly one Expires
+	// that parses and has not passed. Other problems are advice and leave it valid.
+	Valid bool
+}
+
+// Problem is one thing wrong with a security.txt file.
+type Problem struct {
+	Line    int // 1-based; 0 for the file as a whole
+	Message string
+}
+
+func (p Problem) String() string {
+	if p.Line == 0 {
+		return p.Message
+	}
+	return fmt.Sprintf("line %d: %s", p.Line, p.Message)
+}
+
+// Markers of an OpenPGP cleartext-signed message (RFC 4880 section 7).
+const (
+	pgpSignedHeader = "-----BEGIN PGP SIGNED MESSAGE-----"
+	pgpSigBegin     = "-----BEGIN PGP SIGNATURE-----"
+	pgpSigEnd       = "-----END PGP SIGNATURE-----"
+)
+
+// line is one line of the file with its 1-based number.
+type line struct {
+	n    int
+	text string
+}
+
+// parser collects a SecurityTxt and its problems.
+type parser struct {
+	now      time.Time
+	st       SecurityTxt
+	problems []Problem
+	invalid  bool // a problem that makes the file unreliable was found
+
+	expiresLine int // line of the first Expires field, 0 if none
+	expiresSeen int
+	langsSeen   int
+}
+
+// Parse reads a security.txt file as RFC 9116 describes it and returns what it says
+// and what is wrong with it: problems of a line in line order, then those of the
+// whole file. now decides whether it has expired.
+// Parse never fails: a file that is garbage comes back with Valid false and
+// problems saying why.
+func Parse(body []byte, now time.Time) (SecurityTxt, []Problem) {
+	p := &parser{now: now}
+	text := string(body)
+	if !utf8.ValidString(text) {
+		p.fail(0, "the file is not valid UTF-8")
+		text = strings.ToValidUTF8(text, "\uFFFD")
+	}
+	text = strings.TrimPrefix(text, "\uFEFF") // a byte-order mark is harmless
+	lines := splitLines(text)
+	lines = p.unwrapSigned(lines)
+	for _, l := range lines {
+		p.parseLine(l)
+	}
+	p.finish()
+	p.st.Valid = !p.invalid
+	// Problems of a line in line order, then those of the whole file.
+	slices.SortStableFunc(p.problems, func(a, b Problem) int {
+		return cmp.Compare(sortKey(a), sortKey(b))
+	})
+	return p.st, p.problems
+}
+
+func sortKey(p Problem) int {
+	if p.Line == 0 {
+		return math.MaxInt
+	}
+	return p.Line
+}
+
+// splitLines splits text at LF or CRLF.
+func splitLines(text string) []line {
+	raw := strings.Split(text, "\n")
+	if len(raw) > 0 && raw[len(raw)-1] == "" {
+		raw = raw[:len(raw)-1] // the file's final newline ends a line, it does not start one
+	}
+	lines := make([]line, len(raw))
+	for i, r := range raw {
+		lines[i] = line{n: i + 1, text: strings.TrimSuffix(r, "\r")}
+	}
+	return lines
+}
+
+// unwrapSigned returns the signed text of a cleartext-signed message, or lines as
+// they are if the file is not signed.
+func (p *parser) unwrapSigned(lines []line) []line {
+	first := 0
+	for first < len(lines) && strings.TrimSpace(lines[first].text) == "" {
+		first++
+	}
+	if first == len(lines) || strings.TrimSpace(lines[first].text) != pgpSignedHeader {
+		return lines
+	}
+	p.st.Signed = true
+	// Armor headers ("Hash: SHA512") run up to the first empty line.
+	i := first + 1
+	for i < len(lines) && strings.TrimSpace(lines[i].text) != "" {
+		i++
+	}
+	i++
+	var signed []line
+	for ; i < len(lines); i++ {
+		if strings.TrimSpace(lines[i].text) == pgpSigBegin {
+			break
+		}
+		l := lines[i]
+		// Dash-escaped lines ("- -----...") lose their escape.
+		l.text = strings.TrimPrefix(l.text, "- ")
+		signed = append(signed, l)
+	}
+	if i >= len(lines) {
+		p.fail(lines[first].n, "the signed message has no "+pgpSigBegin+" line")
+		return signed
+	}
+	end := i + 1
+	for end < len(lines) && strings.TrimSpace(lines[end].text) != pgpSigEnd {
+		end++
+	}
+	if end >= len(lines) {
+		p.fail(lines[i].n, "the signature has no "+pgpSigEnd+" line")
+		return signed
+	}
+	for _, l := range lines[end+1:] {
+		if strings.TrimSpace(l.text) != "" {
+			p.note(l.n, "text after the signature is ignored")
+			break
+		}
+	}
+	return signed
+}
+
+// parseLine reads one line of the (unwrapped) file.
+func (p *parser) parseLine(l line) {
+	text := strings.TrimSpace(l.text)
+	if text == "" || strings.HasPrefix(text, "#") {
+		return
+	}
+	name, value, ok := strings.Cut(text, ":")
+	if !ok || !isFieldName(name) || strings.HasPrefix(value, "//") {
+		p.note(l.n, fmt.Sprintf("%q is not a \"Field: value\" line", shorten(text)))
+		return
+	}
+	value = strings.TrimSpace(value)
+	if value == "" {
+		p.note(l.n, fmt.Sprintf("the %s field has no value", name))
+		return
+	}
+	p.field(l.n, name, value)
+}
+
+// finish checks what only the whole file can tell.
+func (p *parser) finish() {
+	if len(p.st.Contacts) == 0 {
+		p.fail(0, "no usable Contact field: RFC 9116 requires at least one")
+	}
+	if p.expiresSeen == 0 {
+		p.fail(0, "no Expires field: RFC 9116 requires one")
+	}
+	if p.st.Expires.IsZero() {
+		return
+	}
+	switch {
+	case p.st.Expires.Before(p.now):
+		p.st.Expired = true
+		p.fail(p.expiresLine, "the file expired on "+p.st.Expires.UTC().Format(time.RFC3339))
+	case p.st.Expires.After(p.now.AddDate(1, 0, 0)):
+		p.note(p.expiresLine, "Expires is more than a year ahead; RFC 9116 recommends less")
+	}
+}
+
+// note records a problem that leaves the file usable.
+func (p *parser) note(n int, msg string) {
+	p.problems = append(p.problems, Problem{Line: n, Message: msg})
+}
+
+// fail records a problem that makes the file unreliable.
+func (p *parser) fail(n int, msg string) {
+	p.note(n, msg)
+	p.invalid = true
+}
+
+// isFieldName reports whether s is a field name: letters, digits and hyphens.
+func isFieldName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// shorten cuts s for quoting in a problem.
+func shorten(s string) string {
+	const max = 60
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	return string([]rune(s)[:max]) + "…"
+}

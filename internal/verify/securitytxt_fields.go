@@ -1,0 +1,170 @@
+package verify
+
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// field handles one "Name: value" line; name matches case-insensitively.
+func (p *parser) field(n int, name, value string) {
+	switch strings.ToLower(name) {
+	case "contact":
+		p.contact(n, value)
+	case "expires":
+		p.expires(n, value)
+	case "preferred-languages":
+		p.languages(n, value)
+	case "encryption":
+		// Also openpgp4fpr: and dns: URIs (RFC 9116 section 2.5.4).
+		p.uri(n, "Encryption", value, nil, &p.st.Encryption)
+	case "acknowledgments", "acknowledgements":
+		p.uri(n, "Acknowledgments", value, []string{"https"}, &p.st.Acknowledgments)
+	case "canonical":
+		p.uri(n, "Canonical", value, []string{"https"}, &p.st.Canonical)
+	case "policy":
+		p.uri(n, "Policy", value, []string{"https"}, &p.st.Policy)
+	case "hiring":
+		p.uri(n, "Hiring", value, []string{"https"}, &p.st.Hiring)
+	case "csaf":
+		p.uri(n, "CSAF", value, []string{"https"}, &p.st.CSAF)
+	default:
+		p.note(n, fmt.Sprintf("unknown field %q (allowed, and ignored)", name))
+	}
+}
+
+// contact reads a Contact field: a mailto:, https: or tel: URI.
+func (p *parser) contact(n int, value string) {
+	if !strings.Contains(value, ":") && strings.Contains(value, "@") {
+		p.note(n, fmt.Sprintf("Contact %q is not a URI: write mailto:%s", shorten(value), shorten(value)))
+		return
+	}
+	u, ok := p.uri(n, "Contact", value, []string{"mailto", "https", "tel"}, nil)
+	if !ok {
+		return
+	}
+	if u.Scheme == "mailto" {
+		emails, err := mailtoAddresses(u)
+		if err != nil {
+			p.note(n, fmt.Sprintf("Contact %q: %v", shorten(value), err))
+			return
+		}
+		for _, e := range emails {
+			if !slices.Contains(p.st.Emails, e) {
+				p.st.Emails = append(p.st.Emails, e)
+			}
+		}
+	}
+	p.st.Contacts = append(p.st.Contacts, value)
+}
+
+// mailtoAddresses returns the addresses of a mailto: URI (RFC 6068), lower-cased.
+func mailtoAddresses(u *url.URL) ([]string, error) {
+	to, err := url.PathUnescape(u.Opaque)
+	if err != nil || to == "" {
+		return nil, fmt.Errorf("no e-mail address in the mailto: URI")
+	}
+	var out []string
+	for _, a := range strings.Split(to, ",") {
+		addr, err := mail.ParseAddress(strings.TrimSpace(a))
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an e-mail address", shorten(a))
+		}
+		// Mail systems treat addresses case-insensitively in practice; one form
+		// lets callers compare and de-duplicate them.
+		email := strings.ToLower(addr.Address)
+		at := strings.LastIndexByte(email, '@')
+		if at < 0 || strings.ContainsRune(email, utf8.RuneError) {
+			return nil, fmt.Errorf("%q is not an e-mail address", shorten(a))
+		}
+		if !strings.Contains(email[at+1:], ".") {
+			return nil, fmt.Errorf("%q has no internet domain", shorten(a))
+		}
+		out = append(out, email)
+	}
+	return out, nil
+}
+
+// uri checks that value is an absolute URI, with one of schemes if any are given,
+// and a host if it is a web URI; if so it appends value to *list (when list is
+// not nil) and returns the parsed URI.
+func (p *parser) uri(n int, field, value string, schemes []string, list *[]string) (*url.URL, bool) {
+	u, err := url.Parse(value)
+	if err != nil || u.Scheme == "" {
+		p.note(n, fmt.Sprintf("%s %q is not a URI", field, shorten(value)))
+		return nil, false
+	}
+	switch {
+	case u.Scheme == "http":
+		p.note(n, fmt.Sprintf("%s %q must use https, not http", field, shorten(value)))
+		return nil, false
+	case len(schemes) > 0 && !slices.Contains(schemes, u.Scheme):
+		p.note(n, fmt.Sprintf("%s %q: a %s URI is expected, not %s:", field, shorten(value), strings.Join(schemes, ":, "), u.Scheme))
+		return nil, false
+	case u.Scheme == "https" && u.Host == "":
+		p.note(n, fmt.Sprintf("%s %q has no host", field, shorten(value)))
+		return nil, false
+	}
+	if list != nil {
+		*list = append(*list, value)
+	}
+	return u, true
+}
+
+// expires reads the Expires field: one, an RFC 3339 date-time.
+func (p *parser) expires(n int, value string) {
+	p.expiresSeen++
+	if p.expiresSeen > 1 {
+		p.fail(n, "Expires appears more than once; RFC 9116 allows one")
+		return
+	}
+	t, err := time.Parse(time.RFC3339, value)
+	if err != nil {
+		p.fail(n, fmt.Sprintf("Expires %q is not an RFC 3339 date and time such as 2026-12-31T23:59:59Z", shorten(value)))
+		return
+	}
+	p.st.Expires = t
+	p.expiresLine = n
+}
+
+// languages reads the Preferred-Languages field: one, a comma-separated list of
+// language tags.
+func (p *parser) languages(n int, value string) {
+	p.langsSeen++
+	if p.langsSeen > 1 {
+		p.note(n, "Preferred-Languages appears more than once; the first is used")
+		return
+	}
+	for _, tag := range strings.Split(value, ",") {
+		tag = strings.TrimSpace(tag)
+		if !isLanguageTag(tag) {
+			p.note(n, fmt.Sprintf("%q is not a language tag such as en or nl-BE", shorten(tag)))
+			continue
+		}
+		p.st.PreferredLanguages = append(p.st.PreferredLanguages, tag)
+	}
+}
+
+// isLanguageTag reports whether tag has the shape of an RFC 5646 language tag:
+// subtags of 1 to 8 letters or digits separated by hyphens, the first letters.
+func isLanguageTag(tag string) bool {
+	if tag == "" {
+		return false
+	}
+	for i, sub := range strings.Split(tag, "-") {
+		if len(sub) < 1 || len(sub) > 8 {
+			return false
+		}
+		for _, r := range sub {
+			letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+			if !letter && (i == 0 || r < '0' || r > '9') {
+				return false
+			}
+		}
+	}
+	return true
+}
