@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -17,6 +18,7 @@ func (a *App) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{}))
 	web.NewPublic(a.Store, a.Config.SenderName, a.Log).Routes(mux)
+	web.NewPortal(a.Store, a.Config.SenderName, strings.HasPrefix(a.Config.PublicURL, "https://"), a.Log).Routes(mux)
 	return mux
 }
 

@@ -1,0 +1,129 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/baken-cert/baken/internal/auth"
+	"github.com/baken-cert/baken/internal/store"
+)
+
+// Account lockout in the store: after lockAfter failures the account waits lockFor.
+const (
+	lockAfter = 5
+	lockFor   = 15 * time.Minute
+)
+
+type loginPage struct {
+	Email, Error string
+}
+
+func (p *Portal) loginForm(w http.ResponseWriter, r *http.Request) {
+	p.render(w, http.StatusOK, "login.html", loginPage{})
+}
+
+// login checks the password: the first of two steps. Every failure says the same, so
+// that nobody learns which addresses have accounts.
+func (p *Portal) login(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	email, pw := normaliseEmail(r.FormValue("email")), r.FormValue("password")
+	page := loginPage{Email: email, Error: "The e-mail address or the password is wrong."}
+	if ok, wait := p.throttle.Allow(email, ipOf(r), p.now()); !ok {
+		page.Error = "Too many attempts. Try again in " + wait.Round(time.Minute).String() + "."
+		p.render(w, http.StatusTooManyRequests, "login.html", page)
+		return
+	}
+	u, err := p.store.UserByEmail(ctx, email)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !u.Ready()) {
+		auth.SimulatePasswordCheck(pw)
+		p.throttle.Failure(email, ipOf(r), p.now())
+		p.render(w, http.StatusUnauthorized, "login.html", page)
+		return
+	}
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	if u.LockedUntil.After(p.now()) {
+		page.Error = "This account is locked after too many failed attempts. Try again after " + u.LockedUntil.Format("15:04 UTC") + "."
+		p.render(w, http.StatusTooManyRequests, "login.html", page)
+		return
+	}
+	if ok, _, err := auth.CheckPassword(u.PasswordHash, pw); err != nil || !ok {
+		p.failedLogin(r, u)
+		p.render(w, http.StatusUnauthorized, "login.html", page)
+		return
+	}
+	if err := p.newSession(ctx, w, r, u); err != nil {
+		p.fail(w, err)
+		return
+	}
+	http.Redirect(w, r, "/login/code", http.StatusSeeOther)
+}
+
+func (p *Portal) failedLogin(r *http.Request, u store.User) {
+	p.throttle.Failure(u.Email, ipOf(r), p.now())
+	if _, err := p.store.LoginFailed(r.Context(), u.ID, lockAfter, p.now().Add(lockFor)); err != nil {
+		p.log.Error("recording a failed login", "err", err)
+	}
+	p.audit(r.Context(), u, "login.failed", ipOf(r))
+}
+
+var totpPattern = regexp.MustCompile(`^\d{6}$`)
+
+// codeForm asks for the second factor of a session that passed the password.
+func (p *Portal) codeForm(w http.ResponseWriter, r *http.Request) {
+	if _, sess, err := p.session(r); err != nil || sess.MFADone {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	p.render(w, http.StatusOK, "code.html", loginPage{})
+}
+
+// code checks the second factor: a TOTP code (each used once) or a recovery code (each
+// used once). Only then does the session become a signed-in one, under a new id.
+func (p *Portal) code(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	plain, sess, err := p.session(r)
+	if err != nil || sess.MFADone {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	u, code := sess.User, r.FormValue("code")
+	ok := false
+	if totpPattern.MatchString(code) {
+		if step, match := auth.CheckTOTP(u.TOTPSecret, code, p.now(), u.TOTPLastStep); match {
+			ok = p.store.UseTOTPStep(ctx, u.ID, step) == nil
+		}
+	} else if i, match := auth.MatchRecoveryCode(u.RecoveryCodes, code); match {
+		ok = p.store.UseRecoveryCode(ctx, u.ID, i) == nil
+		p.audit(ctx, u, "login.recovery-code", "")
+	}
+	if !ok {
+		p.failedLogin(r, u)
+		p.render(w, http.StatusUnauthorized, "code.html", loginPage{Error: "That code is not right, or was used already."})
+		return
+	}
+	newPlain, newHash := auth.NewToken()
+	if err := p.store.CompleteMFA(ctx, auth.HashToken(plain), newHash, p.now().Add(sessionLife)); err != nil {
+		p.fail(w, err)
+		return
+	}
+	p.throttle.Success(u.Email)
+	p.store.LoginSucceeded(ctx, u.ID)
+	p.audit(ctx, u, "login", ipOf(r))
+	p.setCookie(w, newPlain, sessionLife)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func (p *Portal) logout(w http.ResponseWriter, r *http.Request, req request) {
+	if err := p.store.DeleteSession(r.Context(), req.session.User.ID, req.session.Hash); err != nil && !errors.Is(err, store.ErrNotFound) {
+		p.fail(w, err)
+		return
+	}
+	p.audit(r.Context(), req.session.User, "logout", "")
+	p.setCookie(w, "", -time.Second)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}

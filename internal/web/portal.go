@@ -1,0 +1,155 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/baken-cert/baken/internal/auth"
+	"github.com/baken-cert/baken/internal/store"
+)
+
+// Session lifetimes.
+const (
+	// firstStepLife is how long a session that passed the password waits for the
+	// second factor: the MFA step expires and fails closed.
+	firstStepLife = 10 * time.Minute
+	// sessionLife is how long a signed-in session lasts.
+	sessionLife = 12 * time.Hour
+	cookieName  = "baken_session"
+)
+
+// Portal serves the pages of signed-in users: set-up, login with a second factor,
+// their home page and their sessions. Every request is checked against a server-side
+// session; every change needs the session's CSRF token.
+type Portal struct {
+	store    store.Store
+	log      *slog.Logger
+	pages    *template.Template
+	throttle *auth.Throttle
+	secure   bool // cookies only over HTTPS
+	issuer   string
+	now      func() time.Time
+}
+
+// NewPortal returns the portal; secure marks cookies Secure (set it behind HTTPS).
+func NewPortal(s store.Store, senderName string, secure bool, log *slog.Logger) *Portal {
+	return &Portal{store: s, log: log, pages: template.Must(template.ParseFS(templates, "templates/*.html")),
+		throttle: auth.NewThrottle(auth.ThrottleConfig{}), secure: secure, issuer: senderName, now: time.Now}
+}
+
+// Routes mounts the portal on mux.
+func (p *Portal) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /setup/{token}", p.setupForm)
+	mux.HandleFunc("POST /setup/{token}", p.setup)
+	mux.HandleFunc("GET /login", p.loginForm)
+	mux.HandleFunc("POST /login", p.login)
+	mux.HandleFunc("GET /login/code", p.codeForm)
+	mux.HandleFunc("POST /login/code", p.code)
+	mux.Handle("GET /{$}", p.signedIn(p.home))
+	mux.Handle("GET /account/sessions", p.signedIn(p.sessions))
+	mux.Handle("POST /account/sessions/revoke", p.signedIn(p.revoke))
+	mux.Handle("POST /logout", p.signedIn(p.logout))
+}
+
+// request is a signed-in request: its session and the CSRF token of its forms.
+type request struct {
+	session store.Session
+	csrf    string
+}
+
+// signedIn lets a request through only with a session that passed both factors, and a
+// POST only with the session's CSRF token. Without a session it redirects to the login.
+func (p *Portal) signedIn(h func(http.ResponseWriter, *http.Request, request)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		plain, sess, err := p.session(r)
+		if err != nil || !sess.MFADone {
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				p.fail(w, err)
+				return
+			}
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		if r.Method == http.MethodPost && !auth.CheckCSRF([]byte(plain), "csrf", r.FormValue("csrf")) {
+			http.Error(w, "This form has expired or did not come from Baken: reload the page and try again.", http.StatusForbidden)
+			return
+		}
+		h(w, r, request{session: sess, csrf: auth.CSRFToken([]byte(plain), "csrf")})
+	})
+}
+
+// session returns the session of the request's cookie: its plain token and the session.
+func (p *Portal) session(r *http.Request) (string, store.Session, error) {
+	c, err := r.Cookie(cookieName)
+	if err != nil || c.Value == "" {
+		return "", store.Session{}, store.ErrNotFound
+	}
+	s, err := p.store.Session(r.Context(), auth.HashToken(c.Value), p.now())
+	return c.Value, s, err
+}
+
+func (p *Portal) setCookie(w http.ResponseWriter, value string, life time.Duration) {
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: value, Path: "/", HttpOnly: true, Secure: p.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(life.Seconds())})
+}
+
+// newSession starts a session for u and sets its cookie.
+func (p *Portal) newSession(ctx context.Context, w http.ResponseWriter, r *http.Request, u store.User) error {
+	plain, hash := auth.NewToken()
+	now := p.now()
+	err := p.store.CreateSession(ctx, store.SessionInput{Hash: hash, UserID: u.ID, Now: now, Expires: now.Add(firstStepLife),
+		Client: clientOf(r)})
+	if err == nil {
+		p.setCookie(w, plain, firstStepLife)
+	}
+	return err
+}
+
+func clientOf(r *http.Request) string {
+	ua := r.UserAgent()
+	if len(ua) > 120 {
+		ua = ua[:120]
+	}
+	return ipOf(r) + " " + ua
+}
+
+func ipOf(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (p *Portal) render(w http.ResponseWriter, status int, name string, data any) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if err := p.pages.ExecuteTemplate(w, name, data); err != nil {
+		p.log.Error("rendering a page", "page", name, "err", err)
+	}
+}
+
+func (p *Portal) fail(w http.ResponseWriter, err error) {
+	p.log.Error("portal", "err", err)
+	http.Error(w, "Something went wrong; please try again later.", http.StatusInternalServerError)
+}
+
+func (p *Portal) audit(ctx context.Context, u store.User, action, detail string) {
+	if err := p.store.Audit(ctx, store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: u.OrgID, Action: action, Detail: detail}); err != nil {
+		p.log.Error("writing the audit log", "action", action, "err", err)
+	}
+}
+
+// normaliseEmail is how accounts are keyed in the throttle and the store.
+func normaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

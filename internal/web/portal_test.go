@@ -1,0 +1,217 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baken-cert/baken/internal/auth"
+	"github.com/baken-cert/baken/internal/store"
+	"github.com/baken-cert/baken/internal/store/storetest"
+)
+
+// browser is an HTTP client with cookies that does not follow redirects.
+type browser struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+}
+
+func newBrowser(t *testing.T, base string) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, base: base, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (b *browser) do(method, path string, form url.Values) (int, string, string) {
+	b.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, b.base+path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(out), resp.Header.Get("Location")
+}
+
+type portalBundle struct {
+	s      store.Store
+	base   string
+	now    time.Time
+	tokens map[string]string // e-mail -> set-up token
+}
+
+// portalSetup registers two organisations, an org-admin of the first and an analyst.
+func portalSetup(t *testing.T, s store.Store) *portalBundle {
+	ctx := context.Background()
+	im, _ := s.BeginRegistryImport(ctx)
+	im.StageAssets(ctx, []store.AssetInput{{OrgRef: "a", Kind: "ipv4-prefix", Value: "192.0.2.0/24", Verification: "unverified"},
+		{OrgRef: "b", Kind: "domain", Value: "secret-b.example", Verification: "unverified"}})
+	if _, err := im.Commit(ctx, store.ImportCommit{Organisations: []store.OrgInput{{Ref: "a", Name: "Alpha B.V."}, {Ref: "b", Name: "Bravo N.V."}}, Now: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := s.Organisation(ctx, "a")
+	pb := &portalBundle{s: s, now: time.Now(), tokens: map[string]string{}}
+	for _, u := range []store.UserInput{{Email: "admin@alpha.example", Role: store.RoleOrgAdmin, OrgID: a.ID}, {Email: "analyst@cert.example", Role: store.RoleAnalyst}} {
+		plain, hash := auth.NewToken()
+		u.Now, u.Language = time.Now(), "nl"
+		if _, err := s.CreateUser(ctx, u, store.TokenInput{Hash: hash, Purpose: "setup", ExpiresAt: time.Now().Add(time.Hour)}, store.AuditEntry{Action: "user.create"}); err != nil {
+			t.Fatal(err)
+		}
+		pb.tokens[u.Email] = plain
+	}
+	p := NewPortal(s, "Digital Trust Center", false, slog.New(slog.DiscardHandler))
+	p.now = func() time.Time { return pb.now }
+	mux := http.NewServeMux()
+	p.Routes(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	pb.base = srv.URL
+	return pb
+}
+
+const goodPassword = "correct horse battery staple"
+
+// setUp completes a user's set-up and returns the TOTP secret.
+func (pb *portalBundle) setUp(t *testing.T, b *browser, email string) string {
+	code, page, _ := b.do("GET", "/setup/"+pb.tokens[email], nil)
+	secret := regexp.MustCompile(`<code id="secret">([A-Z2-7]+)</code>`).FindStringSubmatch(page)
+	if code != 200 || secret == nil {
+		t.Fatalf("set-up page: %d\n%s", code, page)
+	}
+	totp, _ := auth.TOTPCode(secret[1], pb.now)
+	code, page, _ = b.do("POST", "/setup/"+pb.tokens[email], url.Values{"password": {goodPassword}, "password2": {goodPassword}, "secret": {secret[1]}, "code": {totp}})
+	if code != 200 || !strings.Contains(page, `id="recovery-codes"`) {
+		t.Fatalf("set-up: %d\n%s", code, page)
+	}
+	return secret[1]
+}
+
+// logIn signs in with both factors, a fresh code each time (the clock moves on).
+func (pb *portalBundle) logIn(t *testing.T, b *browser, email, secret string) {
+	pb.now = pb.now.Add(31 * time.Second)
+	if code, _, loc := b.do("POST", "/login", url.Values{"email": {email}, "password": {goodPassword}}); code != 303 || loc != "/login/code" {
+		t.Fatalf("password step: %d %s", code, loc)
+	}
+	totp, _ := auth.TOTPCode(secret, pb.now)
+	if code, _, loc := b.do("POST", "/login/code", url.Values{"code": {totp}}); code != 303 || loc != "/" {
+		t.Fatalf("code step: %d %s", code, loc)
+	}
+}
+
+func TestPortalSignInFlow(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s store.Store) {
+		pb := portalSetup(t, s)
+		b := newBrowser(t, pb.base)
+
+		// A weak password is refused with a reason; the link still works afterwards.
+		_, page, _ := b.do("GET", "/setup/"+pb.tokens["admin@alpha.example"], nil)
+		secret := regexp.MustCompile(`<code id="secret">([A-Z2-7]+)</code>`).FindStringSubmatch(page)[1]
+		if code, page, _ := b.do("POST", "/setup/"+pb.tokens["admin@alpha.example"], url.Values{"password": {"short"}, "password2": {"short"}, "secret": {secret}, "code": {"000000"}}); code != 422 || !strings.Contains(page, "12") {
+			t.Fatalf("weak password: %d\n%s", code, page)
+		}
+		secret = pb.setUp(t, b, "admin@alpha.example")
+		if code, _, _ := b.do("GET", "/setup/"+pb.tokens["admin@alpha.example"], nil); code != 404 {
+			t.Fatalf("a used set-up link answered %d", code)
+		}
+
+		// Wrong password, then the right one but a wrong code: no session.
+		if code, page, _ := b.do("POST", "/login", url.Values{"email": {"admin@alpha.example"}, "password": {"wrong password!"}}); code != 401 || !strings.Contains(page, "is wrong") {
+			t.Fatalf("wrong password: %d", code)
+		}
+		if code, page, _ := b.do("POST", "/login", url.Values{"email": {"nobody@alpha.example"}, "password": {"wrong password!"}}); code != 401 || !strings.Contains(page, "is wrong") {
+			t.Fatalf("unknown user must look the same: %d", code)
+		}
+		b.do("POST", "/login", url.Values{"email": {"admin@alpha.example"}, "password": {goodPassword}})
+		if code, _, loc := b.do("GET", "/", nil); code != 303 || loc != "/login" {
+			t.Fatalf("after the password only, / answered %d %s", code, loc)
+		}
+		if code, _, _ := b.do("POST", "/login/code", url.Values{"code": {"123456"}}); code != 401 {
+			t.Fatalf("a wrong second factor answered %d", code)
+		}
+		pb.logIn(t, b, "admin@alpha.example", secret)
+
+		// Home shows Alpha's data and nothing of Bravo's.
+		code, page, _ := b.do("GET", "/", nil)
+		if code != 200 || !strings.Contains(page, "Alpha B.V.") || !strings.Contains(page, "ipv4-prefix") || strings.Contains(page, "Bravo") || strings.Contains(page, "secret-b") {
+			t.Fatalf("home: %d\n%s", code, page)
+		}
+		csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)[1]
+
+		// The same TOTP code cannot be used twice.
+		used, _ := auth.TOTPCode(secret, pb.now)
+		other := newBrowser(t, pb.base)
+		other.do("POST", "/login", url.Values{"email": {"admin@alpha.example"}, "password": {goodPassword}})
+		if code, _, _ := other.do("POST", "/login/code", url.Values{"code": {used}}); code != 401 {
+			t.Fatalf("a replayed code answered %d", code)
+		}
+
+		// Changes need the CSRF token.
+		if code, _, _ := b.do("POST", "/logout", url.Values{}); code != 403 {
+			t.Fatalf("logout without CSRF token: %d", code)
+		}
+		if code, _, _ := b.do("POST", "/account/sessions/revoke", url.Values{"csrf": {csrf}, "id": {"not-mine"}}); code != 404 {
+			t.Fatalf("revoking an unknown session: %d", code)
+		}
+		if code, page, _ := b.do("GET", "/account/sessions", nil); code != 200 || !strings.Contains(page, "(deze / this one)") {
+			t.Fatalf("sessions: %d\n%s", code, page)
+		}
+		if code, _, loc := b.do("POST", "/logout", url.Values{"csrf": {csrf}}); code != 303 || loc != "/login" {
+			t.Fatalf("logout: %d %s", code, loc)
+		}
+		if code, _, _ := b.do("GET", "/", nil); code != 303 {
+			t.Fatalf("after logout / answered %d", code)
+		}
+		log, _ := s.AuditLog(context.Background(), 0, 50)
+		actions := map[string]bool{}
+		for _, a := range log {
+			actions[a.Action] = true
+		}
+		for _, want := range []string{"user.setup", "login", "login.failed", "logout"} {
+			if !actions[want] {
+				t.Errorf("audit log lacks %s: %+v", want, log)
+			}
+		}
+	})
+}
+
+func TestPortalRoutesNeedASession(t *testing.T) {
+	pb := portalSetup(t, storetest.Open(t, "sqlite"))
+	b := newBrowser(t, pb.base)
+	for _, r := range []struct{ method, path string }{{"GET", "/"}, {"GET", "/account/sessions"}, {"POST", "/account/sessions/revoke"}, {"POST", "/logout"}} {
+		if code, _, loc := b.do(r.method, r.path, url.Values{}); code != 303 || loc != "/login" {
+			t.Errorf("%s %s without a session: %d %s", r.method, r.path, code, loc)
+		}
+	}
+	if code, _, _ := b.do("GET", "/setup/guessed-token", nil); code != 404 {
+		t.Errorf("a guessed set-up token: %d", code)
+	}
+}
+
+func TestPortalLockout(t *testing.T) {
+	pb := portalSetup(t, storetest.Open(t, "sqlite"))
+	b := newBrowser(t, pb.base)
+	pb.setUp(t, b, "analyst@cert.example")
+	for range lockAfter {
+		b.do("POST", "/login", url.Values{"email": {"analyst@cert.example"}, "password": {"wrong password!"}})
+	}
+	code, page, _ := b.do("POST", "/login", url.Values{"email": {"analyst@cert.example"}, "password": {goodPassword}})
+	if code != 429 {
+		t.Fatalf("after %d failures the right password answered %d\n%s", lockAfter, code, page)
+	}
+}

@@ -1,0 +1,169 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/baken-cert/baken/internal/auth"
+	"github.com/baken-cert/baken/internal/store"
+)
+
+type setupPage struct {
+	Email, Secret, URI, Error string
+	RecoveryCodes             []string
+}
+
+// setupForm shows the form of a one-time set-up link: a password, and a new TOTP secret
+// to add to an authenticator app.
+func (p *Portal) setupForm(w http.ResponseWriter, r *http.Request) {
+	u, ok := p.setupUser(w, r)
+	if !ok {
+		return
+	}
+	secret, err := auth.NewTOTPSecret()
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	p.render(w, http.StatusOK, "setup.html", setupPage{Email: u.Email, Secret: secret, URI: auth.TOTPURI(secret, p.issuer, u.Email)})
+}
+
+// setupUser finds the user of the link's token, or answers that the link is not valid.
+func (p *Portal) setupUser(w http.ResponseWriter, r *http.Request) (store.User, bool) {
+	u, err := p.store.TokenUser(r.Context(), auth.HashToken(r.PathValue("token")), "setup", p.now())
+	if errors.Is(err, store.ErrNotFound) {
+		p.render(w, http.StatusNotFound, "setup.html", setupPage{Error: "This link is not valid: it was used already or it has expired. Ask for a new one."})
+		return u, false
+	}
+	if err != nil {
+		p.fail(w, err)
+		return u, false
+	}
+	return u, true
+}
+
+// setup sets the password and the second factor, proven by a first code from the app,
+// and shows the recovery codes once.
+func (p *Portal) setup(w http.ResponseWriter, r *http.Request) {
+	u, ok := p.setupUser(w, r)
+	if !ok {
+		return
+	}
+	secret, pw := r.FormValue("secret"), r.FormValue("password")
+	page := setupPage{Email: u.Email, Secret: secret, URI: auth.TOTPURI(secret, p.issuer, u.Email)}
+	switch {
+	case pw != r.FormValue("password2"):
+		page.Error = "The two passwords differ."
+	case auth.CheckPasswordPolicy(pw, u.Email) != nil:
+		page.Error = auth.CheckPasswordPolicy(pw, u.Email).Error()
+	default:
+		if _, match := auth.CheckTOTP(secret, r.FormValue("code"), p.now(), 0); !match {
+			page.Error = "The code from your authenticator app is not right: check that its clock is correct and try the next code."
+		}
+	}
+	if page.Error != "" {
+		p.render(w, http.StatusUnprocessableEntity, "setup.html", page)
+		return
+	}
+	hash, err := auth.HashPassword(pw)
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	plainCodes, hashedCodes, err := auth.NewRecoveryCodes(10)
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	err = p.store.SetCredentials(r.Context(), auth.HashToken(r.PathValue("token")),
+		store.Credentials{PasswordHash: hash, TOTPSecret: secret, RecoveryCodes: hashedCodes}, p.now(),
+		store.AuditEntry{At: p.now(), OrgID: u.OrgID, Action: "user.setup", Detail: u.Email})
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	p.render(w, http.StatusOK, "setup-done.html", setupPage{Email: u.Email, RecoveryCodes: plainCodes})
+}
+
+type homePage struct {
+	CSRF          string
+	User          store.User
+	OrgName       string
+	Assets        []store.AssetCount
+	AssetTotal    int
+	Notes         []store.Notification
+	HeldForReview int
+	Sessions      []sessionRow
+}
+
+type sessionRow struct {
+	ID, Client, Since, Seen string
+	Current                 bool
+}
+
+// home shows a signed-in user what matters to them: for an organisation's user its
+// assets and notifications, for analysts what waits for review. Organisation data is
+// read by the session's own organisation id, never by an id from the request.
+func (p *Portal) home(w http.ResponseWriter, r *http.Request, req request) {
+	ctx := r.Context()
+	u := req.session.User
+	page := homePage{CSRF: req.csrf, User: u}
+	if u.OrgID != 0 {
+		org, err := p.store.OrganisationByID(ctx, u.OrgID)
+		if err != nil {
+			p.fail(w, err)
+			return
+		}
+		page.OrgName = org.Name
+		if page.Assets, err = p.store.AssetCounts(ctx, u.OrgID); err != nil {
+			p.fail(w, err)
+			return
+		}
+		for _, c := range page.Assets {
+			page.AssetTotal += c.Count
+		}
+		if page.Notes, err = p.store.Notifications(ctx, store.NotificationFilter{OrgID: u.OrgID, Limit: 20}); err != nil {
+			p.fail(w, err)
+			return
+		}
+	} else {
+		held, err := p.store.Notifications(ctx, store.NotificationFilter{State: store.NotificationHeld})
+		if err != nil {
+			p.fail(w, err)
+			return
+		}
+		page.HeldForReview = len(held)
+	}
+	p.render(w, http.StatusOK, "home.html", page)
+}
+
+// sessions lists the user's own sessions, with a button to end each.
+func (p *Portal) sessions(w http.ResponseWriter, r *http.Request, req request) {
+	list, err := p.store.Sessions(r.Context(), req.session.User.ID, p.now())
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	page := homePage{CSRF: req.csrf, User: req.session.User}
+	for _, s := range list {
+		page.Sessions = append(page.Sessions, sessionRow{ID: s.Hash, Client: s.Client, Since: s.CreatedAt.UTC().Format(time.DateTime),
+			Seen: s.LastSeenAt.UTC().Format(time.DateTime), Current: s.Hash == req.session.Hash})
+	}
+	p.render(w, http.StatusOK, "sessions.html", page)
+}
+
+// revoke ends one of the user's own sessions; another user's session id is not found.
+func (p *Portal) revoke(w http.ResponseWriter, r *http.Request, req request) {
+	err := p.store.DeleteSession(r.Context(), req.session.User.ID, r.FormValue("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	p.audit(r.Context(), req.session.User, "session.revoke", "")
+	http.Redirect(w, r, "/account/sessions", http.StatusSeeOther)
+}
