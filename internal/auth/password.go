@@ -156,15 +156,22 @@ func parsePHC(s string) (phcHash, error) {
 	if err != nil {
 		return phcHash{}, err
 	}
-	salt, err := phcB64.DecodeString(parts[4])
-	if err != nil || len(salt) < minArgonSalt || len(salt) > maxArgonSalt {
+	salt, ok := decodePHCBase64(parts[4])
+	if !ok || len(salt) < minArgonSalt || len(salt) > maxArgonSalt {
 		return phcHash{}, fmt.Errorf("%w: bad salt", ErrMalformedHash)
 	}
-	key, err := phcB64.DecodeString(parts[5])
-	if err != nil || len(key) < minArgonKey || len(key) > maxArgonKey {
+	key, ok := decodePHCBase64(parts[5])
+	if !ok || len(key) < minArgonKey || len(key) > maxArgonKey {
 		return phcHash{}, fmt.Errorf("%w: bad key", ErrMalformedHash)
 	}
 	return phcHash{params: p, salt: salt, key: key}, nil
+}
+
+// decodePHCBase64 decodes s and accepts it only in its canonical spelling:
+// the decoder alone would skip line breaks.
+func decodePHCBase64(s string) ([]byte, bool) {
+	b, err := phcB64.DecodeString(s)
+	return b, err == nil && phcB64.EncodeToString(b) == s
 }
 
 // parseArgonParams parses "m=65536,t=3,p=2": exactly these keys, in this

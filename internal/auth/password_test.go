@@ -2,6 +2,7 @@ package auth
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -86,6 +87,7 @@ func TestCheckPassword(t *testing.T) {
 		{"salt not base64", with(4, "!!!!"), pw, false, false, ErrMalformedHash},
 		{"salt padded", with(4, fields[4]+"=="), pw, false, false, ErrMalformedHash},
 		{"salt too short", with(4, "AAAA"), pw, false, false, ErrMalformedHash},
+		{"line break in salt", with(4, fields[4][:4]+"\r\n"+fields[4][4:]), pw, false, false, ErrMalformedHash},
 		{"key too short", with(5, "AAAA"), pw, false, false, ErrMalformedHash},
 		{"key truncated", with(5, fields[5][:len(fields[5])-2]), pw, false, false, ErrMalformedHash},
 	}
@@ -165,6 +167,26 @@ func BenchmarkHashPassword(b *testing.B) {
 		if _, err := HashPassword("benchmark password"); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkArgon2idParams times candidate parameters, to choose new ones
+// when the hardware changes: go test -bench=Argon2idParams ./internal/auth/
+func BenchmarkArgon2idParams(b *testing.B) {
+	for _, p := range []argonParams{
+		{memory: 19 * 1024, time: 2, threads: 1}, // OWASP minimum
+		{memory: 64 * 1024, time: 1, threads: 2},
+		{memory: 64 * 1024, time: 2, threads: 2},
+		{memory: 64 * 1024, time: 3, threads: 2},
+		{memory: 64 * 1024, time: 3, threads: 4}, // RFC 9106 second recommendation
+	} {
+		b.Run(fmt.Sprintf("m=%d,t=%d,p=%d", p.memory, p.time, p.threads), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := hashPassword("benchmark password", p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -63,6 +63,8 @@ func commands() map[string]command {
 		"notification list": {"[--state S] [--org REF] [--json]", "list notifications", notificationList},
 		"notification show": {"[--json] [--message] TICKET", "show a notification, its events and deliveries", notificationShow},
 		"user create":       {"[--role admin|analyst|org-admin|org-member] [--org REF] EMAIL", "create a portal user; prints a one-time set-up link", userCreate},
+		"advice list":       {"", "list the analysts' own advice texts", adviceList},
+		"advice set":        {"--for TYPE|IDENTIFIER --language nl|en [--delete] FILE", "replace the built-in advice of a kind of threat", adviceSet},
 		"lookup":            {"[--json] VALUE", "who owns an IP address, domain, e-mail address or AS number", lookupCmd},
 	}
 }

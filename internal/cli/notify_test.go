@@ -264,3 +264,23 @@ func TestBounceShownPerContact(t *testing.T) {
 		t.Fatalf("failed notifications:\n%s", out)
 	}
 }
+
+func TestAdviceOverride(t *testing.T) {
+	b, srv := notifySetup(t, "sqlite")
+	adv := b.file("smb.txt", "- Zet SMB uit op de firewall: regel 42.\n")
+	if code, out, errOut := b.run("", "advice", "set", "--for", "open-smb", "--language", "nl", adv); code != 0 {
+		t.Fatalf("advice set: %s %s", out, errOut)
+	}
+	if _, out, _ := b.run("", "advice", "list"); !strings.Contains(out, "regel 42") {
+		t.Fatalf("advice list: %s", out)
+	}
+	report, _ := os.ReadFile("../ingest/testdata/2026-11-20-scan_smb-nl-asn.csv")
+	b.run("", "ingest", b.file("2026-11-20-scan_smb-nl-asn.csv", string(report)))
+	b.run("", "work", "--until-idle")
+	for _, m := range srv.Messages() {
+		text, _ := m.Text("text/plain")
+		if nl := m.To[0] == "soc@customer.example"; nl != strings.Contains(text, "regel 42") {
+			t.Errorf("%s: the Dutch advice override must appear in Dutch mail only:\n%s", m.To[0], text)
+		}
+	}
+}

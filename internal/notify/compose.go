@@ -32,7 +32,8 @@ type Draft struct {
 	OrgName       string // "" for a network owner
 	NetworkOwner  bool
 	Events        []event.Event
-	Advice        string // an analyst's advice, replacing the templates' ("" for none)
+	Advice        string            // an analyst's advice for this notification, replacing all other ("" for none)
+	Overrides     map[string]string // analysts' standing advice by classification identifier or type
 	Now           time.Time
 }
 
@@ -99,6 +100,10 @@ func (s *Service) composeChunk(ctx context.Context, recipients []string, now tim
 	if err != nil {
 		return err
 	}
+	overrides, err := s.store.Advice(ctx)
+	if err != nil {
+		return err
+	}
 	var drafts []Draft
 	var owners []*plan
 	for i := range plans {
@@ -108,7 +113,8 @@ func (s *Service) composeChunk(ctx context.Context, recipients []string, now tim
 			events[j] = EventOf(it.Data)
 		}
 		for _, c := range p.contacts {
-			d := Draft{To: c.email, Language: c.language, OrgName: p.orgName, NetworkOwner: p.items[0].OrgID == 0, Events: events, Now: now}
+			d := Draft{To: c.email, Language: c.language, OrgName: p.orgName, NetworkOwner: p.items[0].OrgID == 0, Events: events,
+				Overrides: overrides[c.language], Now: now}
 			d.Ticket, tickets = tickets[0], tickets[1:]
 			drafts, owners = append(drafts, d), append(owners, p)
 		}

@@ -32,8 +32,11 @@ func (m MailComposer) Compose(d Draft) (string, []byte, error) {
 		VerifyCode:   d.VerifyCode,
 		FeedbackURLs: make(map[string]string, len(FeedbackKinds)),
 	}
-	if d.Advice != "" {
+	switch {
+	case d.Advice != "":
 		data.Advice = map[string]string{"": d.Advice}
+	case len(d.Overrides) > 0:
+		data.Advice = d.Overrides
 	}
 	for _, k := range FeedbackKinds {
 		data.FeedbackURLs[k] = base + "/feedback/" + d.FeedbackToken + "?kind=" + k

@@ -63,6 +63,12 @@ type NotifyStore interface {
 	AddFeedback(ctx context.Context, id int64, kind string, now time.Time) error
 	// Feedback counts the feedback on a notification by kind.
 	Feedback(ctx context.Context, id int64) (map[string]int, error)
+
+	// Advice returns the analysts' advice texts by language, then by scope (a
+	// classification identifier or type).
+	Advice(ctx context.Context) (map[string]map[string]string, error)
+	// PutAdvice sets the advice of a scope in a language; an empty text removes it.
+	PutAdvice(ctx context.Context, scope, language, text string) error
 }
 
 // Rule says what happens to events of a scope: a feed, a classification, or both.
