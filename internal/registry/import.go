@@ -28,6 +28,10 @@ type ImportOptions struct {
 	Verification asset.Verification
 	// DefaultLanguage is the language of contacts whose row names none; "" is "nl".
 	DefaultLanguage string
+	// Org, when set, is the organisation every row belongs to (an upload in the
+	// portal): the organisation column may be left out, and a row naming another
+	// organisation, or a parent, is rejected.
+	Org *store.OrgInput
 }
 
 // ImportReport says what an import did.
@@ -48,7 +52,7 @@ const stageBatch = 10000
 // are reported in the report with their line and reason; the good rows are imported. The
 // error is for a file that cannot be read or written at all, in which case nothing changes.
 func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (ImportReport, error) {
-	rows, err := newRowReader(r, opts.Format)
+	rows, err := newRowReader(r, opts.Format, opts.Org == nil)
 	if err != nil {
 		return ImportReport{}, err
 	}
@@ -135,6 +139,15 @@ func newImportBuilder(opts ImportOptions) *importBuilder {
 
 // add validates one row; it returns the row's asset when it has one.
 func (b *importBuilder) add(row Row) (store.AssetInput, bool, error) {
+	if o := b.opts.Org; o != nil {
+		if (row.OrgRef != "" && row.OrgRef != o.Ref) || (row.OrgRef == "" && row.Organisation != "" && row.Organisation != o.Name) {
+			return store.AssetInput{}, false, fmt.Errorf("this row names another organisation; you can only upload the assets of %s", o.Name)
+		}
+		if row.Parent != "" {
+			return store.AssetInput{}, false, errors.New("only an analyst can set the parent of an organisation")
+		}
+		row.OrgRef, row.Organisation, row.Sector = o.Ref, o.Name, ""
+	}
 	if row.Organisation == "" {
 		return store.AssetInput{}, false, errors.New("the organisation is empty")
 	}

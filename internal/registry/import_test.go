@@ -152,3 +152,21 @@ func TestImportBadHeader(t *testing.T) {
 		}
 	}
 }
+
+func TestImportForOneOrganisation(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	ctx := context.Background()
+	New(s).Import(ctx, strings.NewReader("organisation,org_ref,asset\nA,a,a.example\nB,b,b.example\n"), ImportOptions{Format: CSV})
+	in := "asset,org_ref,parent\nnew.a.example,,\n198.51.100.0/24,a,\nsteal.example,b,\nx.a.example,,b\n"
+	rep, err := New(s).Import(ctx, strings.NewReader(in), ImportOptions{Format: CSV, Org: &store.OrgInput{Ref: "a", Name: "A"}, Source: "portal"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.AssetsAdded != 2 || len(rep.Rejected) != 2 || !strings.Contains(rep.Rejected[0].Reason, "another organisation") || !strings.Contains(rep.Rejected[1].Reason, "parent") {
+		t.Fatalf("report %+v", rep)
+	}
+	b, _ := s.Organisation(ctx, "b")
+	if assets, _ := s.Assets(ctx, store.AssetFilter{OrgID: b.ID}); len(assets) != 1 {
+		t.Fatalf("B's assets changed: %+v", assets)
+	}
+}

@@ -63,10 +63,10 @@ type rowReader interface {
 	Ignored() []string
 }
 
-func newRowReader(r io.Reader, f Format) (rowReader, error) {
+func newRowReader(r io.Reader, f Format, requireOrg bool) (rowReader, error) {
 	switch f {
 	case CSV:
-		return newCSVRows(r)
+		return newCSVRows(r, requireOrg)
 	case JSONL:
 		return &jsonRows{sc: newLineScanner(r)}, nil
 	}
@@ -79,7 +79,7 @@ type csvRows struct {
 	ignored []string
 }
 
-func newCSVRows(r io.Reader) (*csvRows, error) {
+func newCSVRows(r io.Reader, requireOrg bool) (*csvRows, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -103,7 +103,11 @@ func newCSVRows(r io.Reader) (*csvRows, error) {
 		}
 		c.index[name] = i
 	}
-	for _, need := range []string{"organisation", "asset"} {
+	required := []string{"organisation", "asset"}
+	if !requireOrg {
+		required = required[1:]
+	}
+	for _, need := range required {
 		if _, ok := c.index[need]; !ok {
 			return nil, fmt.Errorf("the header row has no %q column (it has: %s); the columns are: %s",
 				need, strings.Join(header, ", "), strings.Join(Columns, ", "))

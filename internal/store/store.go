@@ -55,6 +55,12 @@ type RegistryStore interface {
 	Assets(ctx context.Context, f AssetFilter) ([]Asset, error)
 	// AssetCounts counts an organisation's assets by kind and verification state.
 	AssetCounts(ctx context.Context, orgID int64) ([]AssetCount, error)
+	// AssetPage lists one organisation's assets in (kind, value) order, a page at a
+	// time, for people: Query keeps the values that start with it.
+	AssetPage(ctx context.Context, q AssetQuery) ([]Asset, error)
+	// DeleteAsset removes an asset of an organisation, audited; an asset of another
+	// organisation is ErrNotFound.
+	DeleteAsset(ctx context.Context, orgID, assetID int64, a AuditEntry) error
 }
 
 // RegistryImport is one bulk import in progress. Assets are staged first (fast, in
@@ -114,6 +120,16 @@ type AssetFilter struct {
 	Kind    asset.Kind // "" means every kind
 	AfterID int64      // only assets with a larger id
 	Limit   int        // 0 means no limit
+}
+
+// AssetQuery selects a page of an organisation's assets.
+type AssetQuery struct {
+	OrgID      int64
+	Kind       asset.Kind // "" for every kind
+	Query      string     // a prefix of the canonical value; "" for all
+	AfterKind  asset.Kind // the last asset of the previous page, "" for the first page
+	AfterValue string
+	Limit      int
 }
 
 // AssetCount is the number of assets of one kind in one verification state.

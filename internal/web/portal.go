@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/baken-cert/baken/internal/auth"
+	"github.com/baken-cert/baken/internal/registry"
 	"github.com/baken-cert/baken/internal/store"
 )
 
@@ -22,6 +23,8 @@ const (
 	// sessionLife is how long a signed-in session lasts.
 	sessionLife = 12 * time.Hour
 	cookieName  = "baken_session"
+	// maxBody bounds what a signed-in form may send (an uploaded asset file).
+	maxBody = 64 << 20
 )
 
 // Portal serves the pages of signed-in users: set-up, login with a second factor,
@@ -29,6 +32,7 @@ const (
 // session; every change needs the session's CSRF token.
 type Portal struct {
 	store    store.Store
+	registry *registry.Service
 	log      *slog.Logger
 	pages    *template.Template
 	throttle *auth.Throttle
@@ -39,7 +43,7 @@ type Portal struct {
 
 // NewPortal returns the portal; secure marks cookies Secure (set it behind HTTPS).
 func NewPortal(s store.Store, senderName string, secure bool, log *slog.Logger) *Portal {
-	return &Portal{store: s, log: log, pages: template.Must(template.ParseFS(templates, "templates/*.html")),
+	return &Portal{store: s, registry: registry.New(s), log: log, pages: template.Must(template.ParseFS(templates, "templates/*.html")),
 		throttle: auth.NewThrottle(auth.ThrottleConfig{}), secure: secure, issuer: senderName, now: time.Now}
 }
 
@@ -55,6 +59,11 @@ func (p *Portal) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /account/sessions", p.signedIn(p.sessions))
 	mux.Handle("POST /account/sessions/revoke", p.signedIn(p.revoke))
 	mux.Handle("POST /logout", p.signedIn(p.logout))
+	mux.Handle("GET /assets", p.orgOnly(p.assets))
+	mux.Handle("POST /assets", p.orgOnly(p.addAsset))
+	mux.Handle("POST /assets/upload", p.orgOnly(p.uploadAssets))
+	mux.Handle("POST /assets/remove", p.orgOnly(p.removeAsset))
+	mux.Handle("GET /assets/export", p.orgOnly(p.exportAssets))
 }
 
 // request is a signed-in request: its session and the CSRF token of its forms.
@@ -75,6 +84,9 @@ func (p *Portal) signedIn(h func(http.ResponseWriter, *http.Request, request)) h
 			}
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
+		}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		}
 		if r.Method == http.MethodPost && !auth.CheckCSRF([]byte(plain), "csrf", r.FormValue("csrf")) {
 			http.Error(w, "This form has expired or did not come from Baken: reload the page and try again.", http.StatusForbidden)

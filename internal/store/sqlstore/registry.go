@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/baken-cert/baken/internal/asset"
@@ -150,4 +151,97 @@ func limit(n int) string {
 		return ""
 	}
 	return fmt.Sprintf(" LIMIT %d", n)
+}
+
+// AssetPage implements store.RegistryStore. It walks the unique index on
+// (org_id, kind, value), so a page costs the same for ten assets or a million; a search
+// over every kind asks kind by kind, so that each search is a range of that index.
+func (s *DB) AssetPage(ctx context.Context, q store.AssetQuery) ([]store.Asset, error) {
+	if q.Query == "" || q.Kind != "" {
+		return s.assetPage(ctx, q)
+	}
+	kinds := asset.AllKinds()
+	slices.Sort(kinds)
+	var out []store.Asset
+	for _, k := range kinds {
+		if k < q.AfterKind || (q.Limit > 0 && len(out) >= q.Limit) {
+			continue
+		}
+		kq := q
+		kq.Kind = k
+		if k != q.AfterKind {
+			kq.AfterKind, kq.AfterValue = "", ""
+		}
+		if q.Limit > 0 {
+			kq.Limit = q.Limit - len(out)
+		}
+		page, err := s.assetPage(ctx, kq)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+	}
+	return out, nil
+}
+
+func (s *DB) assetPage(ctx context.Context, q store.AssetQuery) ([]store.Asset, error) {
+	where := []string{"org_id = $1"}
+	args := []any{q.OrgID}
+	if q.Kind != "" {
+		args = append(args, string(q.Kind))
+		where = append(where, fmt.Sprintf("kind = $%d", len(args)))
+	}
+	if q.Query != "" {
+		args = append(args, q.Query, q.Query+"\U0010FFFF")
+		where = append(where, fmt.Sprintf("value >= $%d AND value < $%d", len(args)-1, len(args)))
+	}
+	switch {
+	case q.AfterKind != "" && q.AfterKind == q.Kind:
+		args = append(args, q.AfterValue)
+		where = append(where, fmt.Sprintf("value > $%d", len(args)))
+	case q.AfterKind != "":
+		// A row value, so that both engines read it as a range of the index.
+		args = append(args, string(q.AfterKind), q.AfterValue)
+		where = append(where, fmt.Sprintf("(kind, value) > ($%d, $%d)", len(args)-1, len(args)))
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, org_id, kind, value, verification, provenance, created_at FROM assets
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY kind, value`+limit(q.Limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing assets: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Asset
+	for rows.Next() {
+		var a store.Asset
+		var kind, verification string
+		if err := rows.Scan(&a.ID, &a.OrgID, &kind, &a.Value, &verification, &a.Provenance, &a.CreatedAt); err != nil {
+			return nil, err
+		}
+		a.Kind, a.Verification = asset.Kind(kind), asset.Verification(verification)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// DeleteAsset implements store.RegistryStore.
+func (s *DB) DeleteAsset(ctx context.Context, orgID, assetID int64, a store.AuditEntry) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	r, err := tx.ExecContext(ctx, `DELETE FROM assets WHERE id = $1 AND org_id = $2`, assetID, orgID)
+	if err != nil {
+		return err
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return fmt.Errorf("asset %d: %w", assetID, store.ErrNotFound)
+	}
+	if err := bumpVersion(ctx, tx, "registry"); err != nil {
+		return err
+	}
+	if err := s.audit(ctx, tx, a); err != nil {
+		return err
+	}
+	return tx.Commit()
 }

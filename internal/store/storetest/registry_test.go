@@ -214,3 +214,56 @@ func TestAssetsPagination(t *testing.T) {
 		}
 	})
 }
+
+func TestAssetPageAndDelete(t *testing.T) {
+	ForEachEngine(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		var in []store.AssetInput
+		for i := range 30 {
+			in = append(in, assetIn("a", fmt.Sprintf("host%02d.a.example", i)))
+		}
+		in = append(in, assetIn("a", "192.0.2.0/24"), assetIn("b", "host01.b.example"))
+		importAll(t, s, in, store.ImportCommit{Organisations: []store.OrgInput{{Ref: "a", Name: "A"}, {Ref: "b", Name: "B"}}})
+		a, _ := s.Organisation(ctx, "a")
+		b, _ := s.Organisation(ctx, "b")
+		var seen []string
+		q := store.AssetQuery{OrgID: a.ID, Limit: 7}
+		for {
+			page, err := s.AssetPage(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			for _, x := range page {
+				if x.OrgID != a.ID {
+					t.Fatalf("another organisation's asset in the page: %+v", x)
+				}
+				seen = append(seen, x.Value)
+			}
+			last := page[len(page)-1]
+			q.AfterKind, q.AfterValue = last.Kind, last.Value
+		}
+		if len(seen) != 31 || seen[0] != "host00.a.example" || seen[30] != "192.0.2.0/24" {
+			t.Fatalf("pages: %d %v", len(seen), seen)
+		}
+		found, _ := s.AssetPage(ctx, store.AssetQuery{OrgID: a.ID, Query: "host1", Limit: 100})
+		if len(found) != 10 {
+			t.Fatalf("search host1: %d", len(found))
+		}
+		v0, _ := s.Version(ctx, "registry")
+		if err := s.DeleteAsset(ctx, b.ID, found[0].ID, store.AuditEntry{Action: "asset.delete"}); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("deleting another organisation's asset: %v", err)
+		}
+		if err := s.DeleteAsset(ctx, a.ID, found[0].ID, store.AuditEntry{OrgID: a.ID, Action: "asset.delete"}); err != nil {
+			t.Fatal(err)
+		}
+		if v1, _ := s.Version(ctx, "registry"); v1 <= v0 {
+			t.Fatal("deleting an asset must bump the registry version")
+		}
+		if left, _ := s.AssetPage(ctx, store.AssetQuery{OrgID: a.ID, Query: "host1"}); len(left) != 9 {
+			t.Fatalf("after delete: %d", len(left))
+		}
+	})
+}

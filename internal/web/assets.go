@@ -1,0 +1,179 @@
+package web
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/baken-cert/baken/internal/asset"
+	"github.com/baken-cert/baken/internal/registry"
+	"github.com/baken-cert/baken/internal/store"
+)
+
+// assetPageSize is how many assets one page shows.
+const assetPageSize = 50
+
+type assetsPage struct {
+	CSRF, Query, Kind, Next, Message string
+	User                             store.User
+	OrgName                          string
+	CanEdit                          bool
+	Assets                           []store.Asset
+	Kinds                            []asset.Kind
+	Report                           *registry.ImportReport
+}
+
+// orgOnly lets through the users of an organisation; the organisation is always the
+// session user's own.
+func (p *Portal) orgOnly(h func(http.ResponseWriter, *http.Request, request)) http.Handler {
+	return p.signedIn(func(w http.ResponseWriter, r *http.Request, req request) {
+		if req.session.User.OrgID == 0 {
+			http.Error(w, "This page is for the users of an organisation.", http.StatusForbidden)
+			return
+		}
+		if r.Method == http.MethodPost && req.session.User.Role != store.RoleOrgAdmin {
+			http.Error(w, "Only an administrator of your organisation can change its assets.", http.StatusForbidden)
+			return
+		}
+		h(w, r, req)
+	})
+}
+
+// assets lists the organisation's assets a page at a time, with search.
+func (p *Portal) assets(w http.ResponseWriter, r *http.Request, req request) {
+	p.renderAssets(w, r, req, http.StatusOK, "", nil)
+}
+
+func (p *Portal) renderAssets(w http.ResponseWriter, r *http.Request, req request, status int, msg string, rep *registry.ImportReport) {
+	ctx := r.Context()
+	u := req.session.User
+	org, err := p.store.OrganisationByID(ctx, u.OrgID)
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	q := store.AssetQuery{OrgID: u.OrgID, Query: strings.ToLower(strings.TrimSpace(r.FormValue("q"))), Kind: asset.Kind(r.FormValue("kind")), Limit: assetPageSize}
+	if after := r.FormValue("after"); after != "" {
+		kind, value, _ := strings.Cut(after, " ")
+		q.AfterKind, q.AfterValue = asset.Kind(kind), value
+	}
+	list, err := p.store.AssetPage(ctx, q)
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	page := assetsPage{CSRF: req.csrf, User: u, OrgName: org.Name, CanEdit: u.Role == store.RoleOrgAdmin, Assets: list,
+		Query: q.Query, Kind: string(q.Kind), Kinds: asset.AllKinds(), Message: msg, Report: rep}
+	if len(list) == assetPageSize {
+		last := list[len(list)-1]
+		page.Next = string(last.Kind) + " " + last.Value
+	}
+	p.render(w, status, "assets.html", page)
+}
+
+// addAsset registers one asset, checked as an upload row would be.
+func (p *Portal) addAsset(w http.ResponseWriter, r *http.Request, req request) {
+	value := strings.TrimSpace(r.FormValue("value"))
+	if strings.ContainsAny(value, ",\"\n\r") {
+		p.renderAssets(w, r, req, http.StatusUnprocessableEntity, fmt.Sprintf("%q is not an address, prefix, AS number or domain.", value), nil)
+		return
+	}
+	p.importFor(w, r, req, "asset\n"+value+"\n", registry.CSV, "asset.add", value)
+}
+
+// uploadAssets imports an uploaded file in the import format, for the user's
+// organisation only; bad rows are shown with their line and reason.
+func (p *Portal) uploadAssets(w http.ResponseWriter, r *http.Request, req request) {
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		p.renderAssets(w, r, req, http.StatusBadRequest, "Choose a CSV or JSON Lines file of at most 64 MiB to upload.", nil)
+		return
+	}
+	defer f.Close()
+	content, err := io.ReadAll(f)
+	if err != nil {
+		p.renderAssets(w, r, req, http.StatusBadRequest, "The file could not be read: "+err.Error(), nil)
+		return
+	}
+	p.importFor(w, r, req, string(content), registry.FormatFor(hdr.Filename), "asset.upload", hdr.Filename)
+}
+
+func (p *Portal) importFor(w http.ResponseWriter, r *http.Request, req request, content string, f registry.Format, action, detail string) {
+	ctx := r.Context()
+	u := req.session.User
+	org, err := p.store.OrganisationByID(ctx, u.OrgID)
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	rep, err := p.registry.Import(ctx, strings.NewReader(content), registry.ImportOptions{Format: f, Source: "portal:" + u.Email,
+		Org: &store.OrgInput{Ref: org.Ref, Name: org.Name}})
+	if err != nil {
+		p.renderAssets(w, r, req, http.StatusUnprocessableEntity, "Nothing was imported: "+err.Error(), nil)
+		return
+	}
+	p.audit(ctx, u, action, fmt.Sprintf("%s: %d added, %d rejected", detail, rep.AssetsAdded, len(rep.Rejected)))
+	status := http.StatusOK
+	if len(rep.Rejected) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	p.renderAssets(w, r, req, status, fmt.Sprintf("%d added, %d already registered, %d rejected.", rep.AssetsAdded, rep.AssetsUnchanged, len(rep.Rejected)), &rep)
+}
+
+// removeAsset removes one of the organisation's own assets; any other id is not found.
+func (p *Portal) removeAsset(w http.ResponseWriter, r *http.Request, req request) {
+	u := req.session.User
+	id, err := strconv.ParseInt(r.FormValue("id"), 10, 64)
+	if err == nil {
+		err = p.store.DeleteAsset(r.Context(), u.OrgID, id, store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: u.OrgID,
+			Action: "asset.remove", Detail: r.FormValue("id")})
+	}
+	if errors.Is(err, store.ErrNotFound) || err != nil && strings.Contains(err.Error(), "invalid syntax") {
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	http.Redirect(w, r, "/assets", http.StatusSeeOther)
+}
+
+// exportAssets downloads every asset of the organisation as CSV, in the import format.
+func (p *Portal) exportAssets(w http.ResponseWriter, r *http.Request, req request) {
+	ctx := r.Context()
+	u := req.session.User
+	org, err := p.store.OrganisationByID(ctx, u.OrgID)
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="assets-`+strings.Map(safeFileRune, org.Ref)+`.csv"`)
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"organisation", "org_ref", "asset", "kind", "verification", "provenance"})
+	q := store.AssetQuery{OrgID: u.OrgID, Limit: 5000}
+	for {
+		page, err := p.store.AssetPage(ctx, q)
+		if err != nil || len(page) == 0 {
+			break
+		}
+		for _, a := range page {
+			cw.Write([]string{org.Name, org.Ref, a.Value, string(a.Kind), string(a.Verification), a.Provenance})
+		}
+		last := page[len(page)-1]
+		q.AfterKind, q.AfterValue = last.Kind, last.Value
+	}
+	cw.Flush()
+}
+
+func safeFileRune(r rune) rune {
+	if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+		return r
+	}
+	return '_'
+}
