@@ -25,6 +25,7 @@ import (
 	"github.com/baken-cert/baken/internal/store"
 	"github.com/baken-cert/baken/internal/store/postgres"
 	"github.com/baken-cert/baken/internal/store/sqlite"
+	"github.com/baken-cert/baken/internal/verify"
 )
 
 // App is one baken process.
@@ -41,6 +42,8 @@ type App struct {
 	Notify  *notify.Service
 	// Outbox sends notifications; nil when no mail server is configured.
 	Outbox *deliver.Outbox
+	// Resolver answers the DNS questions of domain checks.
+	Resolver verify.Resolver
 }
 
 // OpenStore opens the database the configuration names, without migrating it.
@@ -76,6 +79,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 		Metrics:  reg,
 		Jobs:     job.New(s, log, reg, job.Options{Workers: cfg.Workers, PollInterval: cfg.PollInterval, Lease: cfg.JobLease}),
 		Matcher:  ingest.NewMatcher(s, log, ingest.LoadRIPEOwners),
+		Resolver: verify.NewResolver(cfg.DNSServer),
 	}
 	a.Ingest = ingest.New(s, a.Matcher, parsers, log)
 	composer := notify.MailComposer{From: cfg.MailFrom, SenderName: cfg.SenderName, PublicURL: cfg.PublicURL}
@@ -108,7 +112,14 @@ func (a *App) registerJobs() {
 	// The periodic runs are the safety net behind the jobs the changes insert.
 	a.Jobs.Handle(KindSweep, a.Notify.Sweep)
 	a.Jobs.Every(KindSweep, time.Minute)
+	a.Jobs.Handle(KindRecheckDomains, func(ctx context.Context, _ store.Job) error {
+		return a.Registry.RecheckDomains(ctx, a.Resolver)
+	})
+	a.Jobs.Every(KindRecheckDomains, time.Hour)
 }
+
+// KindRecheckDomains checks the DNS tokens of verified and pending domains again, hourly.
+const KindRecheckDomains = "domains.recheck"
 
 // KindSweep composes every notification whose window ended, each minute.
 const KindSweep = "notify.sweep"

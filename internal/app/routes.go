@@ -18,7 +18,9 @@ func (a *App) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{}))
 	web.NewPublic(a.Store, a.Config.SenderName, a.Log).Routes(mux)
-	web.NewPortal(a.Store, a.Config.SenderName, strings.HasPrefix(a.Config.PublicURL, "https://"), a.Log).Routes(mux)
+	portal := web.NewPortal(a.Store, a.Config.SenderName, strings.HasPrefix(a.Config.PublicURL, "https://"), a.Log)
+	portal.UseResolver(a.Resolver)
+	portal.Routes(mux)
 	return mux
 }
 

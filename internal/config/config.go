@@ -60,6 +60,9 @@ type Config struct {
 	PGPKeyFile string
 	// PGPPassphrase unlocks PGPKeyFile when it is protected.
 	PGPPassphrase string
+	// DNSServer is the DNS server that domain checks ask (host:port); empty uses the
+	// system's resolvers.
+	DNSServer string
 	// JobLease is how long a worker holds a job or a message before another may take it.
 	JobLease time.Duration
 	// IndexRefresh is how often `baken serve` checks whether the registered assets or
@@ -98,6 +101,7 @@ func (c *Config) Settings() []Setting {
 		{"BAKEN_SMTP_DOMAIN_RATE", "smtp-domain-rate", "20", "messages per second to one recipient domain (0: no limit)", false, (*floatValue)(&c.SMTPDomainRate)},
 		{"BAKEN_PGP_KEY_FILE", "pgp-key-file", "", "armored OpenPGP private key that signs every notification; empty: unsigned", false, (*stringValue)(&c.PGPKeyFile)},
 		{"BAKEN_PGP_PASSPHRASE", "pgp-passphrase", "", "the passphrase of the OpenPGP key, when it has one", true, (*stringValue)(&c.PGPPassphrase)},
+		{"BAKEN_DNS_SERVER", "dns-server", "", "DNS server for domain checks (host:port); empty uses the system's", false, (*stringValue)(&c.DNSServer)},
 		{"BAKEN_JOB_LEASE", "job-lease", "2m", "how long a worker holds a job or a message before another may take it", false, (*durationValue)(&c.JobLease)},
 		{"BAKEN_INDEX_REFRESH", "index-refresh", "5s", "how often serve reloads the matching indices when the data changed", false, (*durationValue)(&c.IndexRefresh)},
 	}

@@ -37,6 +37,7 @@ type Store interface {
 	IngestStore
 	NotifyStore
 	AccountStore
+	DomainStore
 }
 
 // RegistryStore keeps organisations, their contacts and their assets.

@@ -13,6 +13,7 @@ import (
 	"github.com/baken-cert/baken/internal/auth"
 	"github.com/baken-cert/baken/internal/registry"
 	"github.com/baken-cert/baken/internal/store"
+	"github.com/baken-cert/baken/internal/verify"
 )
 
 // Session lifetimes.
@@ -36,6 +37,7 @@ type Portal struct {
 	log      *slog.Logger
 	pages    *template.Template
 	throttle *auth.Throttle
+	resolver verify.Resolver
 	secure   bool // cookies only over HTTPS
 	issuer   string
 	now      func() time.Time
@@ -44,7 +46,7 @@ type Portal struct {
 // NewPortal returns the portal; secure marks cookies Secure (set it behind HTTPS).
 func NewPortal(s store.Store, senderName string, secure bool, log *slog.Logger) *Portal {
 	return &Portal{store: s, registry: registry.New(s), log: log, pages: template.Must(template.ParseFS(templates, "templates/*.html")),
-		throttle: auth.NewThrottle(auth.ThrottleConfig{}), secure: secure, issuer: senderName, now: time.Now}
+		throttle: auth.NewThrottle(auth.ThrottleConfig{}), resolver: verify.NewResolver(""), secure: secure, issuer: senderName, now: time.Now}
 }
 
 // Routes mounts the portal on mux.
@@ -64,7 +66,12 @@ func (p *Portal) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /assets/upload", p.orgOnly(p.uploadAssets))
 	mux.Handle("POST /assets/remove", p.orgOnly(p.removeAsset))
 	mux.Handle("GET /assets/export", p.orgOnly(p.exportAssets))
+	mux.Handle("GET /domains", p.orgOnly(p.domains))
+	mux.Handle("POST /domains/check", p.orgOnly(p.checkDomain))
 }
+
+// UseResolver makes domain checks ask r (a DNS server of the configuration, or a test's).
+func (p *Portal) UseResolver(r verify.Resolver) { p.resolver = r }
 
 // request is a signed-in request: its session and the CSRF token of its forms.
 type request struct {

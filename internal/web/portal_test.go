@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/baken-cert/baken/internal/auth"
+	"github.com/baken-cert/baken/internal/registry"
 	"github.com/baken-cert/baken/internal/store"
 	"github.com/baken-cert/baken/internal/store/storetest"
 )
@@ -51,13 +52,17 @@ func (b *browser) do(method, path string, form url.Values) (int, string, string)
 
 type portalBundle struct {
 	s      store.Store
+	p      *Portal
 	base   string
 	now    time.Time
 	tokens map[string]string // e-mail -> set-up token
 }
 
 // portalSetup registers two organisations, an org-admin of the first and an analyst.
-func portalSetup(t *testing.T, s store.Store) *portalBundle {
+func portalSetup(t *testing.T, s store.Store) *portalBundle { return portalSetupWith(t, s, nil) }
+
+// portalSetupWith is portalSetup with a change to the portal before it serves.
+func portalSetupWith(t *testing.T, s store.Store, change func(*Portal)) *portalBundle {
 	ctx := context.Background()
 	im, _ := s.BeginRegistryImport(ctx)
 	im.StageAssets(ctx, []store.AssetInput{{OrgRef: "a", Kind: "ipv4-prefix", Value: "192.0.2.0/24", Verification: "unverified"},
@@ -77,11 +82,14 @@ func portalSetup(t *testing.T, s store.Store) *portalBundle {
 	}
 	p := NewPortal(s, "Digital Trust Center", false, slog.New(slog.DiscardHandler))
 	p.now = func() time.Time { return pb.now }
+	if change != nil {
+		change(p)
+	}
 	mux := http.NewServeMux()
 	p.Routes(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	pb.base = srv.URL
+	pb.base, pb.p = srv.URL, p
 	return pb
 }
 
@@ -215,3 +223,5 @@ func TestPortalLockout(t *testing.T) {
 		t.Fatalf("after %d failures the right password answered %d\n%s", lockAfter, code, page)
 	}
 }
+
+func (pb *portalBundle) registry(store.Store) *registry.Service { return pb.p.registry }

@@ -1,0 +1,113 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/baken-cert/baken/internal/asset"
+	"github.com/baken-cert/baken/internal/registry"
+	"github.com/baken-cert/baken/internal/store"
+	"github.com/baken-cert/baken/internal/verify"
+)
+
+type domainsPage struct {
+	CSRF, Message string
+	Failed        bool
+	User          store.User
+	CanEdit       bool
+	Domains       []domainRow
+}
+
+type domainRow struct {
+	Domain, Record, Token, State, Detail, Checked string
+}
+
+// maxDomains bounds the domains one page lists.
+const maxDomains = 500
+
+// domains lists the organisation's domains with the TXT record that proves each.
+func (p *Portal) domains(w http.ResponseWriter, r *http.Request, req request) {
+	p.renderDomains(w, r, req, http.StatusOK, "", false)
+}
+
+func (p *Portal) renderDomains(w http.ResponseWriter, r *http.Request, req request, status int, msg string, failed bool) {
+	ctx := r.Context()
+	u := req.session.User
+	names, err := p.domainNames(r, u.OrgID)
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	challenges, err := p.store.Challenges(ctx, u.OrgID)
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	byDomain := map[string]store.Challenge{}
+	for _, c := range challenges {
+		byDomain[c.Domain] = c
+	}
+	page := domainsPage{CSRF: req.csrf, User: u, CanEdit: u.Role == store.RoleOrgAdmin, Message: msg, Failed: failed}
+	for _, d := range names {
+		row := domainRow{Domain: d, Record: verify.ChallengeName(d), State: "not started"}
+		if c, ok := byDomain[d]; ok {
+			row.Token, row.State, row.Detail = c.Token, c.State, c.Detail
+			if !c.CheckedAt.IsZero() {
+				row.Checked = c.CheckedAt.Format("2006-01-02 15:04 UTC")
+			}
+		}
+		page.Domains = append(page.Domains, row)
+	}
+	p.render(w, status, "domains.html", page)
+}
+
+// domainNames returns the bare names of the organisation's domain assets, sorted, once each.
+func (p *Portal) domainNames(r *http.Request, orgID int64) ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	for _, k := range []asset.Kind{asset.Domain, asset.DomainTree, asset.EmailDomain} {
+		page, err := p.store.AssetPage(r.Context(), store.AssetQuery{OrgID: orgID, Kind: k, Limit: maxDomains})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range page {
+			if name, ok := (asset.Asset{Kind: a.Kind, Value: a.Value}).DomainName(); ok && !seen[name] {
+				seen[name] = true
+				out = append(out, name)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// checkDomain starts (or continues) the challenge of one of the organisation's domains
+// and looks the record up now.
+func (p *Portal) checkDomain(w http.ResponseWriter, r *http.Request, req request) {
+	ctx := r.Context()
+	u := req.session.User
+	domain := strings.ToLower(strings.TrimSpace(r.FormValue("domain")))
+	c, err := p.registry.Challenge(ctx, u.OrgID, domain)
+	if errors.Is(err, registry.ErrNotRegistered) {
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	if r.FormValue("start") != "" {
+		p.renderDomains(w, r, req, http.StatusOK, "Publish the TXT record below, then press Check.", false)
+		return
+	}
+	c, err = p.registry.CheckDomain(ctx, p.resolver, c, u.ID)
+	if err != nil {
+		p.log.Warn("checking a domain", "domain", domain, "err", err)
+		p.renderDomains(w, r, req, http.StatusBadGateway, "The DNS could not be asked just now; nothing changed. Try again in a few minutes.", true)
+		return
+	}
+	msg := domain + ": " + c.Detail + "."
+	p.renderDomains(w, r, req, http.StatusOK, msg, c.State != store.ChallengeVerified)
+}
