@@ -84,17 +84,13 @@ func (s *Service) ComposeDue(ctx context.Context) error {
 }
 
 func (s *Service) composeChunk(ctx context.Context, recipients []string, now time.Time) error {
-	var plans []plan
+	plans, err := s.plans(ctx, recipients, now)
+	if err != nil {
+		return err
+	}
 	total := 0
-	for _, r := range recipients {
-		p, ok, err := s.plan(ctx, r, now)
-		if err != nil {
-			return err
-		}
-		if ok {
-			plans = append(plans, p)
-			total += len(p.contacts)
-		}
+	for _, p := range plans {
+		total += len(p.contacts)
 	}
 	tickets, err := s.store.NextTickets(ctx, now, total)
 	if err != nil {
@@ -149,6 +145,39 @@ func (s *Service) composeChunk(ctx context.Context, recipients []string, now tim
 		s.log.Info("notifications composed", "recipients", len(plans), "notifications", len(ns))
 	}
 	return nil
+}
+
+// plans reads what each recipient will be told, several at a time (reads run in
+// parallel on both engines), in the order of recipients; recipients without a contact
+// are left out.
+func (s *Service) plans(ctx context.Context, recipients []string, now time.Time) ([]plan, error) {
+	all := make([]plan, len(recipients))
+	found := make([]bool, len(recipients))
+	errs := make([]error, len(recipients))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range 2 * runtime.NumCPU() {
+		wg.Go(func() {
+			for i := range next {
+				all[i], found[i], errs[i] = s.plan(ctx, recipients[i], now)
+			}
+		})
+	}
+	for i := range recipients {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	var out []plan
+	for i, p := range all {
+		if found[i] {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 // plan reads what a recipient will be told; ok is false when it has no contact yet
