@@ -68,6 +68,7 @@ func (p *Portal) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /assets/export", p.orgOnly(p.exportAssets))
 	mux.Handle("GET /domains", p.orgOnly(p.domains))
 	mux.Handle("POST /domains/check", p.orgOnly(p.checkDomain))
+	p.notificationRoutes(mux)
 }
 
 // UseResolver makes domain checks ask r (a DNS server of the configuration, or a test's).

@@ -123,9 +123,16 @@ func (p *Portal) home(w http.ResponseWriter, r *http.Request, req request) {
 		for _, c := range page.Assets {
 			page.AssetTotal += c.Count
 		}
-		if page.Notes, err = p.store.Notifications(ctx, store.NotificationFilter{OrgID: u.OrgID, Limit: 20}); err != nil {
+		notes, err := p.store.Notifications(ctx, store.NotificationFilter{OrgID: u.OrgID, Limit: 40})
+		if err != nil {
 			p.fail(w, err)
 			return
+		}
+		for _, n := range notes {
+			// Held and rejected notifications were never sent: the organisation does not see them.
+			if n.State != store.NotificationHeld && n.State != store.NotificationRejected && len(page.Notes) < 20 {
+				page.Notes = append(page.Notes, n)
+			}
 		}
 	} else {
 		held, err := p.store.Notifications(ctx, store.NotificationFilter{State: store.NotificationHeld})
