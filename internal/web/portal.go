@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/baken-cert/baken/internal/auth"
+	"github.com/baken-cert/baken/internal/notify"
 	"github.com/baken-cert/baken/internal/registry"
 	"github.com/baken-cert/baken/internal/store"
 	"github.com/baken-cert/baken/internal/verify"
@@ -38,6 +39,7 @@ type Portal struct {
 	pages    *template.Template
 	throttle *auth.Throttle
 	resolver verify.Resolver
+	notify   *notify.Service
 	secure   bool // cookies only over HTTPS
 	issuer   string
 	now      func() time.Time
@@ -69,6 +71,7 @@ func (p *Portal) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /domains", p.orgOnly(p.domains))
 	mux.Handle("POST /domains/check", p.orgOnly(p.checkDomain))
 	p.notificationRoutes(mux)
+	p.analystRoutes(mux)
 }
 
 // UseResolver makes domain checks ask r (a DNS server of the configuration, or a test's).
