@@ -1,0 +1,263 @@
+// Package browser walks the portal in a real headless Chromium, as a person would, and
+// saves screenshots of the main pages in the folder screenshots/ at the repository's
+// root (git-ignored) so that people can look at them.
+package browser
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/miekg/dns"
+
+	"github.com/baken-cert/baken/internal/app"
+	"github.com/baken-cert/baken/internal/auth"
+	"github.com/baken-cert/baken/internal/config"
+	"github.com/baken-cert/baken/internal/deliver/email/smtptest"
+	"github.com/baken-cert/baken/internal/registry"
+	"github.com/baken-cert/baken/internal/store"
+	"github.com/baken-cert/baken/internal/verify"
+)
+
+// chromiumPath finds Debian's chromium; without it the test is skipped, unless
+// BAKEN_REQUIRE_BROWSER=1 (as in CI).
+func chromiumPath(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("BAKEN_REQUIRE_BROWSER") == "1" {
+		t.Fatal("BAKEN_REQUIRE_BROWSER=1 but no chromium is installed (apt-get install chromium)")
+	}
+	t.Skip("browser test skipped: install Debian's chromium")
+	return ""
+}
+
+// txtServer answers TXT questions from a map, over UDP on loopback.
+type txtServer struct {
+	mu      sync.Mutex
+	records map[string]string
+	addr    string
+}
+
+func startDNS(t *testing.T) *txtServer {
+	ts := &txtServer{records: map[string]string{}}
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.addr = pc.LocalAddr().String()
+	srv := &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, q *dns.Msg) {
+		m := new(dns.Msg)
+		m.SetReply(q)
+		ts.mu.Lock()
+		v, ok := ts.records[strings.ToLower(q.Question[0].Name)]
+		ts.mu.Unlock()
+		if ok {
+			m.Answer = append(m.Answer, &dns.TXT{Hdr: dns.RR_Header{Name: q.Question[0].Name, Rrtype: dns.TypeTXT, Class: dns.ClassINET, Ttl: 60}, Txt: []string{v}})
+		} else {
+			m.Rcode = dns.RcodeNameError
+		}
+		w.WriteMsg(m)
+	})}
+	go srv.ActivateAndServe()
+	t.Cleanup(func() { srv.Shutdown() })
+	return ts
+}
+
+// waitText waits until the text of the first element matching sel contains want, and
+// stores it in out: the page after a click has arrived, not the one before it.
+func waitText(sel, want string, out *string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		for {
+			var text string
+			err := chromedp.Text(sel, &text, chromedp.ByQuery, chromedp.AtLeast(0)).Do(ctx)
+			if err == nil && strings.Contains(text, want) {
+				*out = text
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("waiting for %q in %s (last: %.300q): %w", want, sel, text, ctx.Err())
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	})
+}
+
+func screenshot(t *testing.T, name string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		var buf []byte
+		if err := chromedp.FullScreenshot(&buf, 100).Do(ctx); err != nil {
+			return err
+		}
+		dir := filepath.Join("..", "..", "..", "screenshots")
+		os.MkdirAll(dir, 0o755)
+		return os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644)
+	})
+}
+
+// TestPortalInABrowser: an organisation admin sets up the account, enrols TOTP, logs
+// in, adds a domain and proves it by DNS, uploads a CSV with a bad row, sees a
+// notification after an ingestion, downloads its CSV and gives feedback.
+func TestPortalInABrowser(t *testing.T) {
+	chrome := chromiumPath(t)
+	ctx := context.Background()
+	dnsSrv := startDNS(t)
+	mail := smtptest.NewServer(t)
+	cfg, _ := config.Load(func(string) string { return "" })
+	cfg.DataDir, cfg.SMTPURL, cfg.DNSServer, cfg.SenderName = t.TempDir(), mail.URL(), dnsSrv.addr, "Digital Trust Center"
+	a, err := app.Open(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	srv := httptest.NewServer(a.Handler())
+	defer srv.Close()
+
+	reg := "organisation,org_ref,asset,contact_email,language\nAlpha B.V.,alpha,192.0.2.0/24,soc@alpha.example,nl\n"
+	if _, err := a.Registry.Import(ctx, strings.NewReader(reg), registry.ImportOptions{Format: registry.CSV}); err != nil {
+		t.Fatal(err)
+	}
+	org, _ := a.Store.Organisation(ctx, "alpha")
+	plain, hash := auth.NewToken()
+	if _, err := a.Store.CreateUser(ctx, store.UserInput{Email: "admin@alpha.example", Role: store.RoleOrgAdmin, OrgID: org.ID, Language: "nl", Now: time.Now()},
+		store.TokenInput{Hash: hash, Purpose: "setup", ExpiresAt: time.Now().Add(time.Hour)}, store.AuditEntry{Action: "user.create"}); err != nil {
+		t.Fatal(err)
+	}
+	upload := filepath.Join(t.TempDir(), "assets.csv")
+	os.WriteFile(upload, []byte("asset\nmail.alpha.example\n192.0.2.1/24\n"), 0o600)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1200, 900))
+	allocCtx, cancel := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancel()
+	bctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+
+	// The first Run starts the browser, for as long as bctx lives; steps then get
+	// their own deadlines.
+	if err := chromedp.Run(bctx); err != nil {
+		t.Fatalf("starting %s: %v", chrome, err)
+	}
+	const password = "correct horse battery staple"
+	var secret, page string
+	run := func(step string, actions ...chromedp.Action) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(bctx, 30*time.Second)
+		defer cancel()
+		if err := chromedp.Run(sctx, actions...); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	totp := func() chromedp.Action {
+		return chromedp.ActionFunc(func(ctx context.Context) error {
+			code, err := auth.TOTPCode(secret, time.Now())
+			if err != nil {
+				return err
+			}
+			return chromedp.SendKeys("#code", code, chromedp.ByQuery).Do(ctx)
+		})
+	}
+	run("set-up page", chromedp.Navigate(srv.URL+"/setup/"+plain), chromedp.Text("#secret", &secret, chromedp.ByQuery), screenshot(t, "01-setup"))
+	run("set-up", chromedp.SendKeys("#password", password, chromedp.ByQuery), chromedp.SendKeys("#password2", password, chromedp.ByQuery),
+		totp(), chromedp.Submit("#code", chromedp.ByQuery), chromedp.WaitVisible("#recovery-codes", chromedp.ByQuery), screenshot(t, "02-recovery-codes"))
+	run("log in", chromedp.Navigate(srv.URL+"/login"), chromedp.SendKeys("#email", "admin@alpha.example", chromedp.ByQuery),
+		chromedp.SendKeys("#password", password, chromedp.ByQuery), screenshot(t, "03-login"), chromedp.Submit("#password", chromedp.ByQuery),
+		chromedp.WaitVisible("#code", chromedp.ByQuery), totp(), chromedp.Submit("#code", chromedp.ByQuery),
+		waitText("main", "Alpha B.V.", &page), screenshot(t, "04-home"))
+	if !strings.Contains(page, "Alpha B.V.") {
+		t.Fatalf("home page:\n%s", page)
+	}
+	run("add a domain", chromedp.Navigate(srv.URL+"/assets"), chromedp.SendKeys("#value", "*.alpha.example", chromedp.ByQuery),
+		chromedp.Submit("#value", chromedp.ByQuery), waitText("main", "1 added", &page))
+	if !strings.Contains(page, "*.alpha.example") {
+		t.Fatalf("assets after adding:\n%s", page)
+	}
+	var record string
+	run("get a code", chromedp.Navigate(srv.URL+"/domains"), chromedp.Click(`button[name="start"]`, chromedp.ByQuery),
+		chromedp.WaitVisible("code", chromedp.ByQuery), chromedp.Text("code", &record, chromedp.ByQuery))
+	token := strings.Trim(record[strings.Index(record, "TXT ")+4:], `"`)
+	dnsSrv.mu.Lock()
+	dnsSrv.records["_baken-challenge.alpha.example."] = token
+	dnsSrv.mu.Unlock()
+	run("check the domain", chromedp.Submit("td form", chromedp.ByQuery), waitText("main", "holds the token", &page),
+		screenshot(t, "05-domain-verified"))
+	if !strings.Contains(page, "verified") {
+		t.Fatalf("domains after the check:\n%s", page)
+	}
+	if got, _ := verify.CheckToken(ctx, verify.NewResolver(dnsSrv.addr), "alpha.example", token); got != verify.Verified {
+		t.Fatalf("the test DNS server does not serve the token")
+	}
+	run("upload", chromedp.Navigate(srv.URL+"/assets"), chromedp.SetUploadFiles("#file", []string{upload}, chromedp.ByQuery),
+		chromedp.Submit("#file", chromedp.ByQuery), chromedp.WaitVisible("#rejected", chromedp.ByQuery),
+		chromedp.Text("#rejected", &page, chromedp.ByQuery), screenshot(t, "06-upload-with-a-bad-row"))
+	if !strings.Contains(page, "line 3") || !strings.Contains(page, "192.0.2.0/24") {
+		t.Fatalf("upload result: %s", page)
+	}
+
+	// A Shadowserver report names one of Alpha's systems; Baken tells Alpha.
+	a.Store.PutRule(ctx, store.Rule{Taxonomy: "vulnerable", Action: "notify", Aggregation: "immediate", Repeat: 0})
+	a.LoadIndices(ctx)
+	f, _ := a.Store.PutFeed(ctx, store.Feed{Name: "shadowserver", Provider: "Shadowserver", Format: "shadowserver", Kind: "periodic", TLP: "AMBER"})
+	report := "\"timestamp\",\"ip\",\"port\",\"hostname\",\"tag\",\"asn\",\"geo\",\"region\",\"city\"\n\"2026-11-20 01:00:00\",192.0.2.10,445,,smb,64500,NL,Utrecht,Utrecht\n"
+	if _, err := a.Ingest.Ingest(ctx, f, "2026-11-20-scan_smb-nl-asn.csv", strings.NewReader(report)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.RunUntilIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if mail.Count() != 1 {
+		t.Fatalf("%d e-mails, want 1", mail.Count())
+	}
+	var csvText, location string
+	run("notification", chromedp.Navigate(srv.URL+"/notifications"), screenshot(t, "07-notifications"),
+		chromedp.Click("tbody a", chromedp.ByQuery), waitText("main", "192.0.2.10", &page),
+		screenshot(t, "08-notification"), chromedp.Location(&location),
+		// The download link, fetched with the browser's own session cookie (the page's
+		// Content-Security-Policy forbids scripts to fetch anything).
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			cookies, err := network.GetCookies().Do(ctx)
+			if err != nil {
+				return err
+			}
+			req, _ := http.NewRequest("GET", location+"/events.csv", nil)
+			for _, c := range cookies {
+				req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			csvText = string(b)
+			return err
+		}))
+	if !strings.Contains(page, "192.0.2.10") || !strings.Contains(csvText, "192.0.2.10") {
+		t.Fatalf("notification page or CSV lacks the system:\n%s\n%s", page, csvText)
+	}
+	run("feedback", chromedp.Click(`button[value="useful"]`, chromedp.ByQuery), waitText("main", "recorded", &page),
+		screenshot(t, "09-feedback"))
+	ns, _ := a.Store.Notifications(ctx, store.NotificationFilter{OrgID: org.ID})
+	fb, _ := a.Store.Feedback(ctx, ns[0].ID)
+	if fb["useful"] != 1 {
+		t.Fatalf("feedback recorded: %v\n%s", fb, page)
+	}
+	fmt.Fprintln(os.Stderr, "screenshots in screenshots/")
+}
