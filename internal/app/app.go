@@ -44,6 +44,8 @@ type App struct {
 	Outbox *deliver.Outbox
 	// Resolver answers the DNS questions of domain checks.
 	Resolver verify.Resolver
+	// Sender sends e-mail; nil when no mail server is configured.
+	Sender *email.Sender
 }
 
 // OpenStore opens the database the configuration names, without migrating it.
@@ -96,6 +98,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 			s.Close()
 			return nil, fmt.Errorf("BAKEN_SMTP_URL: %w", err)
 		}
+		a.Sender = sender
 		a.Outbox = deliver.NewOutbox(s, sender, log, reg, deliver.Options{From: cfg.MailFrom, Workers: cfg.SMTPConnections * 2,
 			Lease: cfg.JobLease, Poll: cfg.PollInterval, IsPermanent: email.IsPermanent})
 	}

@@ -21,6 +21,9 @@ func (a *App) Handler() http.Handler {
 	portal := web.NewPortal(a.Store, a.Config.SenderName, strings.HasPrefix(a.Config.PublicURL, "https://"), a.Log)
 	portal.UseResolver(a.Resolver)
 	portal.UseNotify(a.Notify)
+	if a.Sender != nil {
+		portal.UseMail(a.Sender, a.Config.MailFrom, a.Config.PublicURL)
+	}
 	portal.Routes(mux)
 	return mux
 }

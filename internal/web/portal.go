@@ -33,16 +33,19 @@ const (
 // their home page and their sessions. Every request is checked against a server-side
 // session; every change needs the session's CSRF token.
 type Portal struct {
-	store    store.Store
-	registry *registry.Service
-	log      *slog.Logger
-	pages    *template.Template
-	throttle *auth.Throttle
-	resolver verify.Resolver
-	notify   *notify.Service
-	secure   bool // cookies only over HTTPS
-	issuer   string
-	now      func() time.Time
+	store     store.Store
+	registry  *registry.Service
+	log       *slog.Logger
+	pages     *template.Template
+	throttle  *auth.Throttle
+	resolver  verify.Resolver
+	notify    *notify.Service
+	mail      Sender
+	from      string
+	publicURL string
+	secure    bool // cookies only over HTTPS
+	issuer    string
+	now       func() time.Time
 }
 
 // NewPortal returns the portal; secure marks cookies Secure (set it behind HTTPS).
@@ -72,6 +75,8 @@ func (p *Portal) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /domains/check", p.orgOnly(p.checkDomain))
 	p.notificationRoutes(mux)
 	p.analystRoutes(mux)
+	mux.Handle("GET /users", p.signedIn(p.usersForm))
+	mux.Handle("POST /users/invite", p.signedIn(p.invite))
 }
 
 // UseResolver makes domain checks ask r (a DNS server of the configuration, or a test's).
