@@ -20,6 +20,11 @@ type AccountStore interface {
 	// SetCredentials sets a user's password and second factor and uses up the token, audited,
 	// in one transaction; a token already used gives ErrNotFound.
 	SetCredentials(ctx context.Context, tokenHash string, c Credentials, now time.Time, a AuditEntry) error
+	// AddToken gives a user a one-time token (a password reset).
+	AddToken(ctx context.Context, userID int64, t TokenInput) error
+	// ResetPassword sets a user's password with a reset token and uses the token up,
+	// audited; the second factor stays. A token used or expired gives ErrNotFound.
+	ResetPassword(ctx context.Context, tokenHash, passwordHash string, now time.Time, a AuditEntry) error
 	// UseTOTPStep records the TOTP time step a user just used; a step not after the
 	// last one used gives ErrConflict (a replayed code).
 	UseTOTPStep(ctx context.Context, userID, step int64) error

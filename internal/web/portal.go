@@ -75,6 +75,7 @@ func (p *Portal) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /domains/check", p.orgOnly(p.checkDomain))
 	p.notificationRoutes(mux)
 	p.analystRoutes(mux)
+	p.resetRoutes(mux)
 	mux.Handle("GET /users", p.signedIn(p.usersForm))
 	mux.Handle("POST /users/invite", p.signedIn(p.invite))
 }

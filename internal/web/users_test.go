@@ -14,14 +14,16 @@ import (
 
 // sentMail records what the portal sends.
 type sentMail struct {
-	mu  sync.Mutex
-	all []string // recipients
+	mu       sync.Mutex
+	all      []string // recipients
+	messages []string
 }
 
-func (m *sentMail) Send(_ context.Context, _ string, to []string, _ []byte) error {
+func (m *sentMail) Send(_ context.Context, _ string, to []string, mime []byte) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.all = append(m.all, to...)
+	m.messages = append(m.messages, string(mime))
 	return nil
 }
 

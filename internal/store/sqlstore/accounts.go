@@ -112,6 +112,45 @@ func (s *DB) SetCredentials(ctx context.Context, tokenHash string, c store.Crede
 	return tx.Commit()
 }
 
+// AddToken implements store.AccountStore.
+func (s *DB) AddToken(ctx context.Context, userID int64, t store.TokenInput) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO user_tokens (hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)`,
+		t.Hash, userID, t.Purpose, s.d.Time(t.ExpiresAt.UTC()))
+	return err
+}
+
+// ResetPassword implements store.AccountStore.
+func (s *DB) ResetPassword(ctx context.Context, tokenHash, passwordHash string, now time.Time, a store.AuditEntry) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	t := s.d.Time(now.UTC())
+	var userID int64
+	err = tx.QueryRowContext(ctx, `UPDATE user_tokens SET used_at = $2 WHERE hash = $1 AND purpose = 'reset' AND used_at IS NULL
+		AND expires_at > $2 RETURNING user_id`, tokenHash, t).Scan(&userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("token: %w", store.ErrNotFound)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL WHERE id = $1`,
+		userID, passwordHash); err != nil {
+		return err
+	}
+	// Every session of the user ends: whoever knew the old password is out.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
+		return err
+	}
+	a.ActorID = userID
+	if err := s.audit(ctx, tx, a); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 // UseTOTPStep implements store.AccountStore.
 func (s *DB) UseTOTPStep(ctx context.Context, userID, step int64) error {
 	r, err := s.db.ExecContext(ctx, `UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2`, userID, step)

@@ -1,0 +1,126 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/baken-cert/baken/internal/auth"
+	"github.com/baken-cert/baken/internal/deliver/email"
+	"github.com/baken-cert/baken/internal/store"
+)
+
+// resetLife is how long a password-reset link stays valid.
+const resetLife = time.Hour
+
+type resetPage struct {
+	Email, Message, Error string
+	Form                  bool
+}
+
+func (p *Portal) resetRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /reset", p.resetForm)
+	mux.HandleFunc("POST /reset", p.resetRequest)
+	mux.HandleFunc("GET /reset/{token}", p.resetPasswordForm)
+	mux.HandleFunc("POST /reset/{token}", p.resetPassword)
+}
+
+func (p *Portal) resetForm(w http.ResponseWriter, r *http.Request) {
+	p.render(w, http.StatusOK, "reset.html", resetPage{})
+}
+
+// resetRequest e-mails a reset link to an account that exists; the answer is the same
+// either way, so that nobody learns which addresses have accounts.
+func (p *Portal) resetRequest(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	addr := normaliseEmail(r.FormValue("email"))
+	page := resetPage{Message: "If there is an account for this address, a link to set a new password is on its way."}
+	if ok, _ := p.throttle.Allow("reset:"+addr, ipOf(r), p.now()); !ok {
+		p.render(w, http.StatusTooManyRequests, "reset.html", resetPage{Error: "Too many requests; try again later."})
+		return
+	}
+	p.throttle.Failure("reset:"+addr, ipOf(r), p.now()) // every request counts towards the limit
+	u, err := p.store.UserByEmail(ctx, addr)
+	if err == nil && u.Ready() && p.mail != nil {
+		if err := p.sendReset(ctx, u); err != nil {
+			p.log.Error("sending a password reset", "err", err)
+		}
+	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+		p.fail(w, err)
+		return
+	}
+	p.render(w, http.StatusOK, "reset.html", page)
+}
+
+func (p *Portal) sendReset(ctx context.Context, u store.User) error {
+	plain, hash := auth.NewToken()
+	if err := p.store.AddToken(ctx, u.ID, store.TokenInput{Hash: hash, Purpose: "reset", ExpiresAt: p.now().Add(resetLife)}); err != nil {
+		return err
+	}
+	link := p.publicURL + "/reset/" + plain
+	text := fmt.Sprintf("Open deze link om een nieuw wachtwoord in te stellen (een uur geldig); u heeft ook uw authenticator-app nodig:\n\n%s\n\n"+
+		"Open this link to set a new password (valid for an hour); you also need your authenticator app:\n\n%s\n\n"+
+		"Heeft u hier niet om gevraagd? Dan kunt u dit bericht negeren. / Did not ask for this? Ignore this message.\n", link, link)
+	id, _ := auth.NewToken()
+	mime, err := email.Build(email.Message{MessageID: "<reset." + id[:16] + "@baken>", From: p.issuer + " <" + p.from + ">", To: []string{u.Email},
+		Subject: "Nieuw wachtwoord / New password: " + p.issuer, Text: text}, p.now())
+	if err != nil {
+		return err
+	}
+	return p.mail.Send(ctx, p.from, []string{u.Email}, mime)
+}
+
+func (p *Portal) resetUser(w http.ResponseWriter, r *http.Request) (store.User, bool) {
+	u, err := p.store.TokenUser(r.Context(), auth.HashToken(r.PathValue("token")), "reset", p.now())
+	if errors.Is(err, store.ErrNotFound) {
+		p.render(w, http.StatusNotFound, "reset.html", resetPage{Error: "This link is not valid: it was used already or it has expired. Ask for a new one."})
+		return u, false
+	}
+	if err != nil {
+		p.fail(w, err)
+		return u, false
+	}
+	return u, true
+}
+
+func (p *Portal) resetPasswordForm(w http.ResponseWriter, r *http.Request) {
+	if u, ok := p.resetUser(w, r); ok {
+		p.render(w, http.StatusOK, "reset.html", resetPage{Email: u.Email, Form: true})
+	}
+}
+
+// resetPassword sets the new password; the second factor proves it is the account's
+// owner, so a stolen mailbox alone does not take over the account.
+func (p *Portal) resetPassword(w http.ResponseWriter, r *http.Request) {
+	u, ok := p.resetUser(w, r)
+	if !ok {
+		return
+	}
+	pw := r.FormValue("password")
+	page := resetPage{Email: u.Email, Form: true}
+	step, match := auth.CheckTOTP(u.TOTPSecret, r.FormValue("code"), p.now(), u.TOTPLastStep)
+	switch {
+	case pw != r.FormValue("password2"):
+		page.Error = "The two passwords differ."
+	case auth.CheckPasswordPolicy(pw, u.Email) != nil:
+		page.Error = auth.CheckPasswordPolicy(pw, u.Email).Error()
+	case !match || p.store.UseTOTPStep(r.Context(), u.ID, step) != nil:
+		page.Error = "The code from your authenticator app is not right, or was used already."
+	}
+	if page.Error != "" {
+		p.render(w, http.StatusUnprocessableEntity, "reset.html", page)
+		return
+	}
+	hash, err := auth.HashPassword(pw)
+	if err == nil {
+		err = p.store.ResetPassword(r.Context(), auth.HashToken(r.PathValue("token")), hash, p.now(),
+			store.AuditEntry{At: p.now(), OrgID: u.OrgID, Action: "user.reset-password", Detail: u.Email})
+	}
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	p.render(w, http.StatusOK, "reset.html", resetPage{Message: "Your password is set. Log in with it."})
+}
