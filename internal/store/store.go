@@ -59,6 +59,9 @@ type RegistryStore interface {
 	// AssetPage lists one organisation's assets in (kind, value) order, a page at a
 	// time, for people: Query keeps the values that start with it.
 	AssetPage(ctx context.Context, q AssetQuery) ([]Asset, error)
+	// DeleteContact removes a contact of an organisation, audited; a contact of another
+	// organisation is ErrNotFound.
+	DeleteContact(ctx context.Context, orgID, contactID int64, a AuditEntry) error
 	// DeleteAsset removes an asset of an organisation, audited; an asset of another
 	// organisation is ErrNotFound.
 	DeleteAsset(ctx context.Context, orgID, assetID int64, a AuditEntry) error

@@ -13,6 +13,7 @@ import (
 	"github.com/baken-cert/baken/internal/auth"
 	"github.com/baken-cert/baken/internal/notify"
 	"github.com/baken-cert/baken/internal/registry"
+	"github.com/baken-cert/baken/internal/safehttp"
 	"github.com/baken-cert/baken/internal/store"
 	"github.com/baken-cert/baken/internal/verify"
 )
@@ -40,6 +41,7 @@ type Portal struct {
 	throttle  *auth.Throttle
 	resolver  verify.Resolver
 	notify    *notify.Service
+	http      *http.Client
 	mail      Sender
 	from      string
 	publicURL string
@@ -51,7 +53,8 @@ type Portal struct {
 // NewPortal returns the portal; secure marks cookies Secure (set it behind HTTPS).
 func NewPortal(s store.Store, senderName string, secure bool, log *slog.Logger) *Portal {
 	return &Portal{store: s, registry: registry.New(s), log: log, pages: template.Must(template.ParseFS(templates, "templates/*.html")),
-		throttle: auth.NewThrottle(auth.ThrottleConfig{}), resolver: verify.NewResolver(""), secure: secure, issuer: senderName, now: time.Now}
+		throttle: auth.NewThrottle(auth.ThrottleConfig{}), resolver: verify.NewResolver(""), secure: secure,
+		http: safehttp.New(safehttp.Options{}), issuer: senderName, now: time.Now}
 }
 
 // Routes mounts the portal on mux.
@@ -76,6 +79,7 @@ func (p *Portal) Routes(mux *http.ServeMux) {
 	p.notificationRoutes(mux)
 	p.analystRoutes(mux)
 	p.resetRoutes(mux)
+	p.contactRoutes(mux)
 	mux.Handle("GET /users", p.signedIn(p.usersForm))
 	mux.Handle("POST /users/invite", p.signedIn(p.invite))
 }

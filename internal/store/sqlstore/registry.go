@@ -245,3 +245,23 @@ func (s *DB) DeleteAsset(ctx context.Context, orgID, assetID int64, a store.Audi
 	}
 	return tx.Commit()
 }
+
+// DeleteContact implements store.RegistryStore.
+func (s *DB) DeleteContact(ctx context.Context, orgID, contactID int64, a store.AuditEntry) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	r, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE id = $1 AND org_id = $2`, contactID, orgID)
+	if err != nil {
+		return err
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return fmt.Errorf("contact %d: %w", contactID, store.ErrNotFound)
+	}
+	if err := s.audit(ctx, tx, a); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,136 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/baken-cert/baken/internal/registry"
+	"github.com/baken-cert/baken/internal/store"
+	"github.com/baken-cert/baken/internal/verify"
+)
+
+// UseHTTPClient sets the client that fetches security.txt (a safehttp client, or a
+// test's).
+func (p *Portal) UseHTTPClient(c *http.Client) { p.http = c }
+
+func (p *Portal) contactRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /contacts", p.orgOnly(p.contacts))
+	mux.Handle("POST /contacts", p.orgOnly(p.addContact))
+	mux.Handle("POST /contacts/remove", p.orgOnly(p.removeContact))
+	mux.Handle("POST /contacts/securitytxt", p.orgOnly(p.securityTxt))
+}
+
+type contactsPage struct {
+	CSRF, Message, Domain string
+	Failed                bool
+	User                  store.User
+	CanEdit               bool
+	Contacts              []store.Contact
+	Offers                []string
+	Problems              []verify.Problem
+	Domains               []string
+}
+
+func (p *Portal) contacts(w http.ResponseWriter, r *http.Request, req request) {
+	p.renderContacts(w, r, req, http.StatusOK, contactsPage{})
+}
+
+func (p *Portal) renderContacts(w http.ResponseWriter, r *http.Request, req request, status int, page contactsPage) {
+	u := req.session.User
+	cs, err := p.store.Contacts(r.Context(), u.OrgID)
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	domains, err := p.domainNames(r, u.OrgID)
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	page.CSRF, page.User, page.CanEdit, page.Contacts, page.Domains = req.csrf, u, u.Role == store.RoleOrgAdmin, cs, domains
+	p.render(w, status, "contacts.html", page)
+}
+
+// addContact adds a notification address in a language; it is how a user confirms an
+// address that security.txt offered.
+func (p *Portal) addContact(w http.ResponseWriter, r *http.Request, req request) {
+	ctx := r.Context()
+	u := req.session.User
+	addr, lang := strings.TrimSpace(r.FormValue("email")), r.FormValue("language")
+	if lang != "en" {
+		lang = "nl"
+	}
+	if strings.ContainsAny(addr, ",\"\n\r") {
+		p.renderContacts(w, r, req, http.StatusUnprocessableEntity, contactsPage{Message: "That is not an e-mail address.", Failed: true})
+		return
+	}
+	org, err := p.store.OrganisationByID(ctx, u.OrgID)
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	rep, err := p.registry.Import(ctx, strings.NewReader("asset,contact_email,language\n,"+addr+","+lang+"\n"),
+		registry.ImportOptions{Format: registry.CSV, Org: &store.OrgInput{Ref: org.Ref, Name: org.Name}})
+	if err == nil && len(rep.Rejected) > 0 {
+		p.renderContacts(w, r, req, http.StatusUnprocessableEntity, contactsPage{Message: rep.Rejected[0].Reason, Failed: true})
+		return
+	}
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	p.audit(ctx, u, "contact.add", addr+" ("+lang+")")
+	p.renderContacts(w, r, req, http.StatusOK, contactsPage{Message: addr + " receives the notifications now."})
+}
+
+func (p *Portal) removeContact(w http.ResponseWriter, r *http.Request, req request) {
+	u := req.session.User
+	id, err := strconv.ParseInt(r.FormValue("id"), 10, 64)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	err = p.store.DeleteContact(r.Context(), u.OrgID, id, store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: u.OrgID, Action: "contact.remove", Detail: r.FormValue("id")})
+	if errors.Is(err, store.ErrNotFound) {
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	http.Redirect(w, r, "/contacts", http.StatusSeeOther)
+}
+
+// securityTxt fetches the security.txt of one of the organisation's domains and offers
+// its e-mail contacts; none is added until a user confirms it.
+func (p *Portal) securityTxt(w http.ResponseWriter, r *http.Request, req request) {
+	u := req.session.User
+	domain := strings.ToLower(strings.TrimSpace(r.FormValue("domain")))
+	names, err := p.domainNames(r, u.OrgID)
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	if !slices.Contains(names, domain) {
+		http.NotFound(w, r)
+		return
+	}
+	st, problems, err := verify.Fetch(r.Context(), p.http, domain)
+	page := contactsPage{Domain: domain, Problems: problems}
+	switch {
+	case err != nil:
+		page.Message, page.Failed = fmt.Sprintf("No security.txt could be read from %s: %v", domain, err), true
+	case len(st.Emails) == 0:
+		page.Message, page.Failed = "The security.txt of "+domain+" names no e-mail address.", true
+	case st.Expired:
+		page.Message, page.Offers, page.Failed = "The security.txt of "+domain+" has expired; check these addresses before you add them.", st.Emails, true
+	default:
+		page.Message, page.Offers = "The security.txt of "+domain+" names these addresses; add the ones that should receive notifications.", st.Emails
+	}
+	p.renderContacts(w, r, req, http.StatusOK, page)
+}

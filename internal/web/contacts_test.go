@@ -1,0 +1,89 @@
+package web
+
+import (
+	"context"
+	"crypto/tls"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baken-cert/baken/internal/store"
+	"github.com/baken-cert/baken/internal/store/storetest"
+)
+
+// securityTxtServer serves a security.txt over TLS on loopback, and a client that
+// reaches it for any host name (as if alpha.example's DNS pointed there).
+func securityTxtServer(t *testing.T, body string) *http.Client {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/.well-known/security.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte(body))
+	}))
+	t.Cleanup(srv.Close)
+	addr := srv.Listener.Addr().String()
+	return &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, // the test server's certificate names 127.0.0.1
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, addr)
+		},
+	}}
+}
+
+func TestContactsAndSecurityTxt(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		expires := time.Now().Add(30 * 24 * time.Hour).UTC().Format(time.RFC3339)
+		client := securityTxtServer(t, "Contact: mailto:CSIRT@alpha.example\nContact: https://alpha.example/report\nExpires: "+expires+"\nPreferred-Languages: nl, en\n")
+		pb := portalSetupWith(t, s, func(p *Portal) { p.UseHTTPClient(client) })
+		b, csrf := signedIn(t, pb)
+		if code, _, _ := b.do("POST", "/assets", url.Values{"csrf": {csrf}, "value": {"alpha.example"}}); code != 200 {
+			t.Fatal("adding the domain")
+		}
+		code, page, _ := b.do("POST", "/contacts/securitytxt", url.Values{"csrf": {csrf}, "domain": {"alpha.example"}})
+		if code != 200 || !strings.Contains(page, `id="offers"`) || !strings.Contains(page, "csirt@alpha.example") {
+			t.Fatalf("security.txt offers: %d\n%s", code, page)
+		}
+		alpha, _ := s.Organisation(ctx, "a")
+		if cs, _ := s.Contacts(ctx, alpha.ID); len(cs) != 0 {
+			t.Fatalf("an offered address must wait for a user's confirmation: %+v", cs)
+		}
+		if code, page, _ := b.do("POST", "/contacts", url.Values{"csrf": {csrf}, "email": {"csirt@alpha.example"}, "language": {"en"}}); code != 200 || !strings.Contains(page, "receives the notifications") {
+			t.Fatalf("confirming: %d\n%s", code, page)
+		}
+		cs, _ := s.Contacts(ctx, alpha.ID)
+		if len(cs) != 1 || cs[0].Email != "csirt@alpha.example" || cs[0].Language != "en" {
+			t.Fatalf("contacts: %+v", cs)
+		}
+		if code, _, _ := b.do("POST", "/contacts", url.Values{"csrf": {csrf}, "email": {"not an address"}}); code != 422 {
+			t.Fatalf("a bad address: %d", code)
+		}
+		if code, _, _ := b.do("POST", "/contacts/securitytxt", url.Values{"csrf": {csrf}, "domain": {"secret-b.example"}}); code != 404 {
+			t.Fatalf("another organisation's domain: %d", code)
+		}
+		// Bravo's contact cannot be removed from Alpha's session.
+		bravo, _ := s.Organisation(ctx, "b")
+		im, _ := s.BeginRegistryImport(ctx)
+		im.Commit(ctx, store.ImportCommit{Organisations: []store.OrgInput{{Ref: "b", Name: "Bravo N.V."}},
+			Contacts: []store.ContactInput{{OrgRef: "b", Email: "soc@bravo.example", Role: "security", Language: "nl"}}, Now: time.Now()})
+		bcs, _ := s.Contacts(ctx, bravo.ID)
+		if code, _, _ := b.do("POST", "/contacts/remove", url.Values{"csrf": {csrf}, "id": {itoa(bcs[0].ID)}}); code != 404 {
+			t.Fatalf("removing Bravo's contact: %d", code)
+		}
+		if _, page, _ := b.do("GET", "/contacts", nil); strings.Contains(page, "bravo") {
+			t.Fatalf("Bravo's contact on Alpha's page:\n%s", page)
+		}
+		if code, _, loc := b.do("POST", "/contacts/remove", url.Values{"csrf": {csrf}, "id": {itoa(cs[0].ID)}}); code != 303 || loc != "/contacts" {
+			t.Fatalf("removing: %d", code)
+		}
+		if left, _ := s.Contacts(ctx, alpha.ID); len(left) != 0 {
+			t.Fatalf("after removing: %+v", left)
+		}
+	})
+}
