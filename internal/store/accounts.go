@@ -43,6 +43,8 @@ type AccountStore interface {
 	// CompleteMFA marks a session's second factor done, giving it a new hash (the old
 	// session id is no longer valid).
 	CompleteMFA(ctx context.Context, oldHash, newHash string, expires time.Time) error
+	// SetActingOrg makes a user's session act for another organisation (0: their own).
+	SetActingOrg(ctx context.Context, userID int64, hash string, orgID int64) error
 	// Sessions lists a user's live sessions.
 	Sessions(ctx context.Context, userID int64, now time.Time) ([]Session, error)
 	// DeleteSession ends a session of a user.
@@ -116,9 +118,10 @@ type SessionInput struct {
 
 // Session is a live session and its user.
 type Session struct {
-	Hash       string
-	User       User
-	MFADone    bool
+	Hash        string
+	User        User
+	MFADone     bool
+	ActingOrgID int64 // the child organisation an intermediary's user acts for; 0 for their own
 	CreatedAt  time.Time
 	LastSeenAt time.Time
 	ExpiresAt  time.Time

@@ -80,6 +80,7 @@ func (p *Portal) Routes(mux *http.ServeMux) {
 	p.analystRoutes(mux)
 	p.resetRoutes(mux)
 	p.contactRoutes(mux)
+	p.orgRoutes(mux)
 	mux.Handle("GET /users", p.signedIn(p.usersForm))
 	mux.Handle("POST /users/invite", p.signedIn(p.invite))
 }
@@ -87,10 +88,13 @@ func (p *Portal) Routes(mux *http.ServeMux) {
 // UseResolver makes domain checks ask r (a DNS server of the configuration, or a test's).
 func (p *Portal) UseResolver(r verify.Resolver) { p.resolver = r }
 
-// request is a signed-in request: its session and the CSRF token of its forms.
+// request is a signed-in request: its session and the CSRF token of its forms. The
+// session's user carries, as OrgID, the organisation the session acts for (their own,
+// or a child of it for an intermediary); ownOrgID is their own.
 type request struct {
-	session store.Session
-	csrf    string
+	session  store.Session
+	csrf     string
+	ownOrgID int64
 }
 
 // signedIn lets a request through only with a session that passed both factors, and a
@@ -113,7 +117,12 @@ func (p *Portal) signedIn(h func(http.ResponseWriter, *http.Request, request)) h
 			http.Error(w, "This form has expired or did not come from Baken: reload the page and try again.", http.StatusForbidden)
 			return
 		}
-		h(w, r, request{session: sess, csrf: auth.CSRFToken([]byte(plain), "csrf")})
+		own := sess.User.OrgID
+		if sess.User.OrgID, err = p.actingOrg(r.Context(), sess); err != nil {
+			p.fail(w, err)
+			return
+		}
+		h(w, r, request{session: sess, csrf: auth.CSRFToken([]byte(plain), "csrf"), ownOrgID: own})
 	})
 }
 

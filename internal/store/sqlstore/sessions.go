@@ -17,14 +17,14 @@ func (s *DB) CreateSession(ctx context.Context, in store.SessionInput) error {
 	return err
 }
 
-const sessionColumns = `s.hash, s.mfa_done, s.created_at, s.last_seen_at, s.expires_at, s.client`
+const sessionColumns = `s.hash, s.mfa_done, s.created_at, s.last_seen_at, s.expires_at, s.client, COALESCE(s.acting_org_id, 0)`
 
 // Session implements store.AccountStore.
 func (s *DB) Session(ctx context.Context, hash string, now time.Time) (store.Session, error) {
 	var sess store.Session
 	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+`, `+sessionColumns+` FROM sessions s
 		JOIN users u ON u.id = s.user_id WHERE s.hash = $1 AND s.expires_at > $2`, hash, s.d.Time(now.UTC())),
-		&sess.Hash, &sess.MFADone, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.Client)
+		&sess.Hash, &sess.MFADone, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.Client, &sess.ActingOrgID)
 	if errors.Is(err, store.ErrNotFound) {
 		return sess, fmt.Errorf("session: %w", store.ErrNotFound)
 	}
@@ -60,7 +60,7 @@ func (s *DB) Sessions(ctx context.Context, userID int64, now time.Time) ([]store
 	var out []store.Session
 	for rows.Next() {
 		var sess store.Session
-		if err := rows.Scan(&sess.Hash, &sess.MFADone, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.Client); err != nil {
+		if err := rows.Scan(&sess.Hash, &sess.MFADone, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.Client, &sess.ActingOrgID); err != nil {
 			return nil, err
 		}
 		out = append(out, sess)
@@ -71,6 +71,18 @@ func (s *DB) Sessions(ctx context.Context, userID int64, now time.Time) ([]store
 // DeleteSession implements store.AccountStore.
 func (s *DB) DeleteSession(ctx context.Context, userID int64, hash string) error {
 	r, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE hash = $1 AND user_id = $2`, hash, userID)
+	if err != nil {
+		return err
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return fmt.Errorf("session: %w", store.ErrNotFound)
+	}
+	return nil
+}
+
+// SetActingOrg implements store.AccountStore.
+func (s *DB) SetActingOrg(ctx context.Context, userID int64, hash string, orgID int64) error {
+	r, err := s.db.ExecContext(ctx, `UPDATE sessions SET acting_org_id = $3 WHERE hash = $1 AND user_id = $2`, hash, userID, nullID(orgID))
 	if err != nil {
 		return err
 	}
