@@ -122,10 +122,10 @@ type Session struct {
 	User        User
 	MFADone     bool
 	ActingOrgID int64 // the child organisation an intermediary's user acts for; 0 for their own
-	CreatedAt  time.Time
-	LastSeenAt time.Time
-	ExpiresAt  time.Time
-	Client     string
+	CreatedAt   time.Time
+	LastSeenAt  time.Time
+	ExpiresAt   time.Time
+	Client      string
 }
 
 // AuditEntry is one change, by whom, to what.
