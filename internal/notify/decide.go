@@ -48,13 +48,17 @@ func (s *Service) Decide(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	chosen, err := s.store.Aggregations(ctx)
+	if err != nil {
+		return 0, err
+	}
 	made := 0
 	for {
 		events, err := s.store.UndecidedEvents(ctx, decideBatch)
 		if err != nil || len(events) == 0 {
 			return made, err
 		}
-		d, err := s.decideBatch(ctx, rules, events)
+		d, err := s.decideBatch(ctx, rules, chosen, events)
 		if err != nil {
 			return made, err
 		}
@@ -73,14 +77,14 @@ type candidate struct {
 	repeat   time.Duration
 }
 
-func (s *Service) decideBatch(ctx context.Context, rules []store.Rule, events []store.PendingEvent) (store.Decisions, error) {
+func (s *Service) decideBatch(ctx context.Context, rules []store.Rule, chosen map[int64]string, events []store.PendingEvent) (store.Decisions, error) {
 	now := s.now().UTC()
 	d := store.Decisions{Now: now}
 	var cands []candidate
 	var keys []store.SquelchKey
 	for _, e := range events {
 		d.EventIDs = append(d.EventIDs, e.ID)
-		c, ok := candidateOf(rules, e, now)
+		c, ok := candidateOf(rules, chosen, e, now)
 		if ok {
 			cands = append(cands, c)
 			keys = append(keys, c.key)
@@ -111,7 +115,7 @@ func (s *Service) decideBatch(ctx context.Context, rules []store.Rule, events []
 
 // candidateOf applies the rules to one event: who would be told, and under what key the
 // repeat window counts it. ok is false when nobody is to be told.
-func candidateOf(rules []store.Rule, e store.PendingEvent, now time.Time) (candidate, bool) {
+func candidateOf(rules []store.Rule, chosen map[int64]string, e store.PendingEvent, now time.Time) (candidate, bool) {
 	var who *store.StoredMatch
 	for i := range e.Matches {
 		m := &e.Matches[i]
@@ -133,6 +137,11 @@ func candidateOf(rules []store.Rule, e store.PendingEvent, now time.Time) (candi
 	identifier := e.Classification.Identifier
 	if identifier == "" {
 		identifier = e.Classification.Type
+	}
+	// An organisation's own choice of aggregation wins over the rules' for what it is
+	// told automatically; what an analyst reviews goes out when approved.
+	if agg := chosen[who.OrgID]; agg != "" && rule.Action == ActionNotify {
+		rule.Aggregation = agg
 	}
 	c := candidate{severity: sev, repeat: rule.Repeat}
 	c.item = store.ItemInput{EventID: e.ID, WindowEnd: WindowEnd(rule.Aggregation, now), Review: rule.Action == ActionReview}

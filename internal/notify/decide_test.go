@@ -59,3 +59,32 @@ func TestRepeatWindow(t *testing.T) {
 		}
 	})
 }
+
+// TestOrganisationsChoiceOfAggregation: an organisation that chose a daily digest gets
+// one, though the rule says immediate.
+func TestOrganisationsChoiceOfAggregation(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		im, _ := s.BeginRegistryImport(ctx)
+		im.Commit(ctx, store.ImportCommit{Organisations: []store.OrgInput{{Ref: "a", Name: "A"}}, Now: time.Now()})
+		org, _ := s.Organisation(ctx, "a")
+		if err := s.SetAggregation(ctx, org.ID, Daily, store.AuditEntry{Action: "org.aggregation"}); err != nil {
+			t.Fatal(err)
+		}
+		f, _ := s.PutFeed(ctx, store.Feed{Name: "ss", Format: "shadowserver", Kind: "periodic"})
+		s.PutRule(ctx, store.Rule{Taxonomy: "vulnerable", Action: ActionNotify, Aggregation: Immediate})
+		svc := New(s, slog.New(slog.DiscardHandler), nil)
+		now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+		svc.now = func() time.Time { return now }
+		storeEvent(t, s, f, org.ID, "192.0.2.1", "medium", now)
+		if n, err := svc.Decide(ctx); err != nil || n != 1 {
+			t.Fatalf("decide: %d %v", n, err)
+		}
+		if r, _ := s.WaitingRecipients(ctx, now.Add(time.Hour)); len(r) != 0 {
+			t.Fatalf("an immediate item for an organisation that chose a daily digest: %v", r)
+		}
+		if r, _ := s.WaitingRecipients(ctx, WindowEnd(Daily, now)); len(r) != 1 {
+			t.Fatalf("the daily digest: %v", r)
+		}
+	})
+}

@@ -59,6 +59,11 @@ type RegistryStore interface {
 	// AssetPage lists one organisation's assets in (kind, value) order, a page at a
 	// time, for people: Query keeps the values that start with it.
 	AssetPage(ctx context.Context, q AssetQuery) ([]Asset, error)
+	// SetAggregation records an organisation's choice of aggregation ("immediate",
+	// "daily", or "" to leave it to the rules), audited.
+	SetAggregation(ctx context.Context, orgID int64, aggregation string, a AuditEntry) error
+	// Aggregations returns the organisations that chose an aggregation, by id.
+	Aggregations(ctx context.Context) (map[int64]string, error)
 	// DeleteContact removes a contact of an organisation, audited; a contact of another
 	// organisation is ErrNotFound.
 	DeleteContact(ctx context.Context, orgID, contactID int64, a AuditEntry) error
@@ -86,8 +91,10 @@ type Organisation struct {
 	Name      string
 	Sector    string
 	ParentRef string // the intermediary that manages this organisation, "" for none
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// Aggregation is the organisation's choice: "immediate", "daily", or "" for the rules'.
+	Aggregation string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // OrgFilter narrows Organisations.

@@ -22,6 +22,25 @@ func (p *Portal) contactRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /contacts", p.orgOnly(p.addContact))
 	mux.Handle("POST /contacts/remove", p.orgOnly(p.removeContact))
 	mux.Handle("POST /contacts/securitytxt", p.orgOnly(p.securityTxt))
+	mux.Handle("POST /preferences", p.orgOnly(p.preferences))
+}
+
+// preferences records the organisation's choice of aggregation: every notification at
+// once, a daily digest, or what the CERT's rules say.
+func (p *Portal) preferences(w http.ResponseWriter, r *http.Request, req request) {
+	u := req.session.User
+	agg := r.FormValue("aggregation")
+	if agg != "" && agg != "immediate" && agg != "daily" {
+		http.Error(w, "Unknown choice.", http.StatusBadRequest)
+		return
+	}
+	err := p.store.SetAggregation(r.Context(), u.OrgID, agg, store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: u.OrgID,
+		Action: "org.aggregation", Detail: agg})
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	http.Redirect(w, r, "/contacts", http.StatusSeeOther)
 }
 
 type contactsPage struct {
@@ -33,6 +52,7 @@ type contactsPage struct {
 	Offers                []string
 	Problems              []verify.Problem
 	Domains               []string
+	Aggregation           string
 }
 
 func (p *Portal) contacts(w http.ResponseWriter, r *http.Request, req request) {
@@ -51,7 +71,13 @@ func (p *Portal) renderContacts(w http.ResponseWriter, r *http.Request, req requ
 		p.fail(w, err)
 		return
 	}
+	org, err := p.store.OrganisationByID(r.Context(), u.OrgID)
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
 	page.CSRF, page.User, page.CanEdit, page.Contacts, page.Domains = req.csrf, u, u.Role == store.RoleOrgAdmin, cs, domains
+	page.Aggregation = org.Aggregation
 	p.render(w, status, "contacts.html", page)
 }
 

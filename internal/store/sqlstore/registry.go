@@ -12,12 +12,12 @@ import (
 	"github.com/baken-cert/baken/internal/store"
 )
 
-const orgColumns = `o.id, o.ref, o.name, o.sector, COALESCE(p.ref, ''), o.created_at, o.updated_at`
+const orgColumns = `o.id, o.ref, o.name, o.sector, COALESCE(p.ref, ''), o.aggregation, o.created_at, o.updated_at`
 const orgFrom = ` FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id`
 
 func scanOrg(row interface{ Scan(...any) error }) (store.Organisation, error) {
 	var o store.Organisation
-	err := row.Scan(&o.ID, &o.Ref, &o.Name, &o.Sector, &o.ParentRef, &o.CreatedAt, &o.UpdatedAt)
+	err := row.Scan(&o.ID, &o.Ref, &o.Name, &o.Sector, &o.ParentRef, &o.Aggregation, &o.CreatedAt, &o.UpdatedAt)
 	return o, err
 }
 
@@ -264,4 +264,39 @@ func (s *DB) DeleteContact(ctx context.Context, orgID, contactID int64, a store.
 		return err
 	}
 	return tx.Commit()
+}
+
+// SetAggregation implements store.RegistryStore.
+func (s *DB) SetAggregation(ctx context.Context, orgID int64, aggregation string, a store.AuditEntry) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE organisations SET aggregation = $2 WHERE id = $1`, orgID, aggregation); err != nil {
+		return err
+	}
+	if err := s.audit(ctx, tx, a); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Aggregations implements store.RegistryStore.
+func (s *DB) Aggregations(ctx context.Context) (map[int64]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, aggregation FROM organisations WHERE aggregation <> ''`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var agg string
+		if err := rows.Scan(&id, &agg); err != nil {
+			return nil, err
+		}
+		out[id] = agg
+	}
+	return out, rows.Err()
 }
