@@ -8,6 +8,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/baken-cert/baken/internal/asset"
+	"github.com/baken-cert/baken/internal/event"
 	"github.com/baken-cert/baken/internal/web"
 )
 
@@ -21,6 +23,7 @@ func (a *App) Handler() http.Handler {
 	portal := web.NewPortal(a.Store, a.Config.SenderName, strings.HasPrefix(a.Config.PublicURL, "https://"), a.Log)
 	portal.UseResolver(a.Resolver)
 	portal.UseNotify(a.Notify)
+	portal.UseRIPE(a.ripeOwner)
 	if a.Sender != nil {
 		portal.UseMail(a.Sender, a.Config.MailFrom, a.Config.PublicURL)
 	}
@@ -47,4 +50,19 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Write([]byte("ready\n"))
+}
+
+// ripeOwner names the organisation the RIPE data gives for an address range (its first
+// address) or an AS number.
+func (a *App) ripeOwner(x asset.Asset) (string, bool) {
+	var s event.Subject
+	if p, ok := x.Prefix(); ok {
+		s.IP = p.Addr()
+	} else if n, ok := x.ASNumber(); ok {
+		s.ASN = n
+	} else {
+		return "", false
+	}
+	o, ok := a.Matcher.Owner(s)
+	return o.OrgName, ok && o.OrgName != ""
 }

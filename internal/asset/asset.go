@@ -56,6 +56,9 @@ const (
 	RegistryBacked  Verification = "registry-backed"  // backed by RIPE registry data
 	AnalystApproved Verification = "analyst-approved" // approved by an analyst
 	Lapsed          Verification = "lapsed"           // was dns-verified; the token is gone
+	// Pending is an address range or AS number an organisation registered itself, not
+	// backed by the RIPE data: it waits for an analyst and matches nothing until then.
+	Pending Verification = "pending"
 )
 
 // ParseVerification reads a verification state; "" is Unverified.
@@ -63,10 +66,10 @@ func ParseVerification(s string) (Verification, error) {
 	switch v := Verification(strings.ToLower(strings.TrimSpace(s))); v {
 	case "":
 		return Unverified, nil
-	case Unverified, DNSVerified, RegistryBacked, AnalystApproved, Lapsed:
+	case Unverified, DNSVerified, RegistryBacked, AnalystApproved, Lapsed, Pending:
 		return v, nil
 	}
-	return "", fmt.Errorf("unknown verification state %q (want unverified, dns-verified, registry-backed, analyst-approved or lapsed)", s)
+	return "", fmt.Errorf("unknown verification state %q (want unverified, dns-verified, registry-backed, analyst-approved, lapsed or pending)", s)
 }
 
 // Verified reports whether the state counts as verified for precedence.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/baken-cert/baken/internal/asset"
 	"github.com/baken-cert/baken/internal/event"
 	"github.com/baken-cert/baken/internal/registry"
 	"github.com/baken-cert/baken/internal/store"
@@ -253,4 +254,20 @@ func TestEveryFormat(t *testing.T) {
 			t.Fatalf("leaked accounts of example.nl: %d, want at least 2 (%+v)", accounts, evs)
 		}
 	})
+}
+
+// TestPendingAssetsMatchNothing: a range waiting for an analyst tells nobody yet.
+func TestPendingAssetsMatchNothing(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	ctx := context.Background()
+	if _, err := registry.New(s).Import(ctx, strings.NewReader("organisation,asset\nA,198.51.100.0/24\n"),
+		registry.ImportOptions{Format: registry.CSV, Verification: asset.Pending}); err != nil {
+		t.Fatal(err)
+	}
+	m := NewMatcher(s, slog.New(slog.DiscardHandler), nil)
+	m.Refresh(ctx)
+	subj, _ := Subject("198.51.100.7")
+	if hits := m.Match(subj, nil); len(hits) != 0 {
+		t.Fatalf("a pending range matched: %+v", hits)
+	}
 }

@@ -28,6 +28,9 @@ type ImportOptions struct {
 	Verification asset.Verification
 	// DefaultLanguage is the language of contacts whose row names none; "" is "nl".
 	DefaultLanguage string
+	// Verify, when set, decides the verification state of each new asset (the portal
+	// holds address ranges and AS numbers for an analyst unless RIPE backs them).
+	Verify func(asset.Asset) asset.Verification
 	// Org, when set, is the organisation every row belongs to (an upload in the
 	// portal): the organisation column may be left out, and a row naming another
 	// organisation, or a parent, is rejected.
@@ -180,7 +183,11 @@ func (b *importBuilder) add(row Row) (store.AssetInput, bool, error) {
 	if a.Value == "" {
 		return store.AssetInput{}, false, nil
 	}
-	return store.AssetInput{OrgRef: ref, Kind: a.Kind, Value: a.Value, Verification: b.opts.Verification,
+	v := b.opts.Verification
+	if b.opts.Verify != nil {
+		v = b.opts.Verify(a)
+	}
+	return store.AssetInput{OrgRef: ref, Kind: a.Kind, Value: a.Value, Verification: v,
 		Provenance: "import:" + b.opts.Source}, true, nil
 }
 

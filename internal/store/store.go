@@ -64,6 +64,9 @@ type RegistryStore interface {
 	SetAggregation(ctx context.Context, orgID int64, aggregation string, a AuditEntry) error
 	// Aggregations returns the organisations that chose an aggregation, by id.
 	Aggregations(ctx context.Context) (map[int64]string, error)
+	// SetVerification sets the verification state of an asset (an analyst's approval),
+	// audited; an unknown asset is ErrNotFound.
+	SetVerification(ctx context.Context, assetID int64, v asset.Verification, a AuditEntry) error
 	// DeleteContact removes a contact of an organisation, audited; a contact of another
 	// organisation is ErrNotFound.
 	DeleteContact(ctx context.Context, orgID, contactID int64, a AuditEntry) error
@@ -127,10 +130,11 @@ type Asset struct {
 
 // AssetFilter narrows Assets.
 type AssetFilter struct {
-	OrgID   int64      // 0 means every organisation
-	Kind    asset.Kind // "" means every kind
-	AfterID int64      // only assets with a larger id
-	Limit   int        // 0 means no limit
+	OrgID        int64              // 0 means every organisation
+	Kind         asset.Kind         // "" means every kind
+	Verification asset.Verification // "" means every state
+	AfterID      int64              // only assets with a larger id
+	Limit        int                // 0 means no limit
 }
 
 // AssetQuery selects a page of an organisation's assets.

@@ -111,7 +111,7 @@ func (p *Portal) importFor(w http.ResponseWriter, r *http.Request, req request, 
 		return
 	}
 	rep, err := p.registry.Import(ctx, strings.NewReader(content), registry.ImportOptions{Format: f, Source: "portal:" + u.Email,
-		Org: &store.OrgInput{Ref: org.Ref, Name: org.Name}})
+		Org: &store.OrgInput{Ref: org.Ref, Name: org.Name}, Verify: p.verificationFor(org.Name)})
 	if err != nil {
 		p.renderAssets(w, r, req, http.StatusUnprocessableEntity, "Nothing was imported: "+err.Error(), nil)
 		return

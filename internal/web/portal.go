@@ -42,6 +42,7 @@ type Portal struct {
 	resolver  verify.Resolver
 	notify    *notify.Service
 	http      *http.Client
+	ripe      RIPEOwner
 	mail      Sender
 	from      string
 	publicURL string
@@ -81,6 +82,7 @@ func (p *Portal) Routes(mux *http.ServeMux) {
 	p.resetRoutes(mux)
 	p.contactRoutes(mux)
 	p.orgRoutes(mux)
+	p.approvalRoutes(mux)
 	mux.Handle("GET /users", p.signedIn(p.usersForm))
 	mux.Handle("POST /users/invite", p.signedIn(p.invite))
 }

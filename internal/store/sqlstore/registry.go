@@ -99,6 +99,9 @@ func (s *DB) Assets(ctx context.Context, f store.AssetFilter) ([]store.Asset, er
 	if f.Kind != "" {
 		add("kind = $%d", string(f.Kind))
 	}
+	if f.Verification != "" {
+		add("verification = $%d", string(f.Verification))
+	}
 	if f.AfterID != 0 {
 		add("id > $%d", f.AfterID)
 	}
@@ -299,4 +302,27 @@ func (s *DB) Aggregations(ctx context.Context) (map[int64]string, error) {
 		out[id] = agg
 	}
 	return out, rows.Err()
+}
+
+// SetVerification implements store.RegistryStore.
+func (s *DB) SetVerification(ctx context.Context, assetID int64, v asset.Verification, a store.AuditEntry) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	r, err := tx.ExecContext(ctx, `UPDATE assets SET verification = $2 WHERE id = $1`, assetID, string(v))
+	if err != nil {
+		return err
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return fmt.Errorf("asset %d: %w", assetID, store.ErrNotFound)
+	}
+	if err := bumpVersion(ctx, tx, "registry"); err != nil {
+		return err
+	}
+	if err := s.audit(ctx, tx, a); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
