@@ -73,6 +73,7 @@ func adviceSet(ctx context.Context, env Env, args []string) error {
 	if err := a.Store.PutAdvice(ctx, *scope, *lang, text); err != nil {
 		return err
 	}
+	audit(ctx, env, a, "advice.put", *scope+" ("+*lang+")")
 	if *del {
 		fmt.Fprintf(env.Stdout, "The built-in advice applies again to %s (%s).\n", *scope, *lang)
 	} else {

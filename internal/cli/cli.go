@@ -15,9 +15,11 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/baken-cert/baken/internal/app"
 	"github.com/baken-cert/baken/internal/config"
+	"github.com/baken-cert/baken/internal/store"
 )
 
 // version is set at build time with -ldflags "-X github.com/baken-cert/baken/internal/cli.version=v1.2.3".
@@ -202,4 +204,13 @@ func Version() string {
 		}
 	}
 	return "dev"
+}
+
+// audit writes a change made on the command line in the audit log, as the portal does
+// for its users; a failure to write it is reported but does not undo the change.
+func audit(ctx context.Context, env Env, a *app.App, action, detail string) {
+	err := a.Store.Audit(ctx, store.AuditEntry{At: time.Now(), Action: action, Detail: detail + " (command line)"})
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "baken: writing the audit log: %v\n", err)
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baken-cert/baken/internal/store/sqlite"
 	"github.com/baken-cert/baken/internal/store/storetest"
 )
 
@@ -220,5 +221,27 @@ func TestUserCreate(t *testing.T) {
 		if code, _, errOut := b.run("", args...); code == 0 || errOut == "" {
 			t.Errorf("%v: exit %d; want a clear error", args, code)
 		}
+	}
+}
+
+// TestCommandLineChangesAreAudited: changes made with the command line are in the audit
+// log, as the portal's are.
+func TestCommandLineChangesAreAudited(t *testing.T) {
+	b := setup(t, "sqlite")
+	b.run("", "org", "import", b.file("m.csv", "organisation,asset\nA,a.example\n"))
+	b.run("", "feed", "add", "--format", "shadowserver", "ss")
+	b.run("", "rule", "set", "--taxonomy", "vulnerable", "--action", "notify")
+	s, err := sqlite.Open(context.Background(), filepath.Join(b.env["BAKEN_DATA_DIR"], "baken.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	log, _ := s.AuditLog(context.Background(), 0, 10)
+	var actions []string
+	for _, a := range log {
+		actions = append(actions, a.Action)
+	}
+	if got := strings.Join(actions, " "); got != "rule.put feed.put registry.import" {
+		t.Fatalf("audit log: %s", got)
 	}
 }

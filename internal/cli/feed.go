@@ -91,6 +91,7 @@ func feedAdd(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	audit(ctx, env, a, "feed.put", saved.Name)
 	fmt.Fprintf(env.Stdout, "Feed %s saved (%s, %s, TLP:%s).\n", saved.Name, saved.Format, saved.Kind, saved.TLP)
 	return nil
 }
@@ -135,6 +136,7 @@ func feedApply(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 	}
+	audit(ctx, env, a, "feed.apply", fmt.Sprintf("%s: %d feeds", fs.Arg(0), len(checked)))
 	fmt.Fprintf(env.Stdout, "%d feeds saved.\n", len(checked))
 	return nil
 }

@@ -140,6 +140,7 @@ func ruleSet(ctx context.Context, env Env, args []string) error {
 		}
 		for _, r := range rules {
 			if r.Feed == f.Feed && r.Taxonomy == f.Taxonomy && r.Type == f.Type && r.Identifier == f.Identifier {
+				audit(ctx, env, a, "rule.delete", fmt.Sprint(r.ID))
 				fmt.Fprintf(env.Stdout, "Rule %d deleted.\n", r.ID)
 				return a.Store.DeleteRule(ctx, r.ID)
 			}
@@ -154,6 +155,7 @@ func ruleSet(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	audit(ctx, env, a, "rule.put", fmt.Sprintf("%d: %s %s", saved.ID, saved.Action, saved.Aggregation))
 	fmt.Fprintf(env.Stdout, "Rule %d saved: %s, repeat %s, %s.\n", saved.ID, saved.Action, saved.Repeat, saved.Aggregation)
 	return nil
 }
@@ -189,6 +191,7 @@ func ruleApply(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 	}
+	audit(ctx, env, a, "rule.apply", fmt.Sprintf("%s: %d rules", fs.Arg(0), len(rules)))
 	fmt.Fprintf(env.Stdout, "%d rules saved.\n", len(rules))
 	return nil
 }

@@ -69,6 +69,7 @@ func orgImport(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w (nothing was imported)", name, err)
 	}
+	audit(ctx, env, a, "registry.import", fmt.Sprintf("%s: %d assets added, %d removed, %d rejected rows", opts.Source, rep.AssetsAdded, rep.AssetsRemoved, len(rep.Rejected)))
 	if *asJSON {
 		if rep.Rejected == nil {
 			rep.Rejected = []registry.RowError{}

@@ -184,6 +184,7 @@ func reviewApprove(ctx context.Context, env Env, args []string) error {
 		if err := a.Notify.Approve(ctx, n.ID, advice); err != nil {
 			return fmt.Errorf("%s: %w", t, err)
 		}
+		audit(ctx, env, a, "review.approve", n.Ticket)
 		fmt.Fprintf(env.Stdout, "Approved %s: it will be sent to %s.\n", n.Ticket, n.Email)
 	}
 	return nil
@@ -213,6 +214,7 @@ func reviewReject(ctx context.Context, env Env, args []string) error {
 		if err := a.Store.RejectNotification(ctx, n.ID); err != nil {
 			return fmt.Errorf("%s: %w", t, err)
 		}
+		audit(ctx, env, a, "review.reject", n.Ticket)
 		fmt.Fprintf(env.Stdout, "Rejected %s: it will not be sent.\n", n.Ticket)
 	}
 	return nil

@@ -30,6 +30,7 @@ func ripeImport(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	audit(ctx, env, a, "ripe.import", fmt.Sprintf("%s: %d prefixes, %d AS numbers", fs.Arg(0), res.Prefixes, res.ASNs))
 	if *asJSON {
 		writeJSON(env.Stdout, res)
 		return nil
