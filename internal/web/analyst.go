@@ -17,6 +17,7 @@ func (p *Portal) analystRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /review/{ticket}/approve", p.analystOnly(p.reviewApprove))
 	mux.Handle("POST /review/{ticket}/reject", p.analystOnly(p.reviewReject))
 	mux.Handle("GET /audit", p.analystOnly(p.auditLog))
+	mux.Handle("GET /organisations", p.analystOnly(p.organisations))
 }
 
 // analystOnly lets through analysts and administrators.

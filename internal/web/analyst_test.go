@@ -94,3 +94,22 @@ func TestReviewPages(t *testing.T) {
 		}
 	})
 }
+
+func TestOrganisationsOverviewAndToDo(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	pb := portalSetup(t, s)
+	analyst := newBrowser(t, pb.base)
+	pb.logIn(t, analyst, "analyst@cert.example", pb.setUp(t, analyst, "analyst@cert.example"))
+	code, page, _ := analyst.do("GET", "/organisations", nil)
+	if code != 200 || !strings.Contains(page, "Alpha B.V.") || !strings.Contains(page, "Bravo N.V.") {
+		t.Fatalf("organisations: %d\n%s", code, page)
+	}
+	org, _ := signedIn(t, pb)
+	if code, _, _ := org.do("GET", "/organisations", nil); code != 403 {
+		t.Fatalf("an organisation's user on the overview: %d", code)
+	}
+	// Alpha has no notification address yet: its home page says so.
+	if _, page, _ := org.do("GET", "/", nil); !strings.Contains(page, `id="actions"`) || !strings.Contains(page, "No notification address") {
+		t.Fatalf("to do:\n%s", page)
+	}
+}

@@ -19,6 +19,7 @@ var signedInRoutes = []struct{ method, path string }{
 	{"GET", "/orgs"}, {"POST", "/orgs/switch"}, {"GET", "/users"}, {"POST", "/users/invite"},
 	{"GET", "/review"}, {"GET", "/review/20261122-00000001"}, {"POST", "/review/20261122-00000001/approve"},
 	{"POST", "/review/20261122-00000001/reject"}, {"GET", "/approvals"}, {"POST", "/approvals"}, {"GET", "/audit"},
+	{"GET", "/organisations"},
 }
 
 // TestEveryRouteNeedsASession: without a session every page redirects to the login,

@@ -1,10 +1,13 @@
 package web
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
+	"github.com/baken-cert/baken/internal/asset"
 	"github.com/baken-cert/baken/internal/auth"
 	"github.com/baken-cert/baken/internal/store"
 )
@@ -87,6 +90,7 @@ func (p *Portal) setup(w http.ResponseWriter, r *http.Request) {
 }
 
 type homePage struct {
+	Actions       []string // what needs the organisation's attention
 	CSRF          string
 	User          store.User
 	OrgName       string
@@ -122,6 +126,10 @@ func (p *Portal) home(w http.ResponseWriter, r *http.Request, req request) {
 		}
 		for _, c := range page.Assets {
 			page.AssetTotal += c.Count
+		}
+		if page.Actions, err = p.needsAction(ctx, u.OrgID, page.Assets); err != nil {
+			p.fail(w, err)
+			return
 		}
 		notes, err := p.store.Notifications(ctx, store.NotificationFilter{OrgID: u.OrgID, Limit: 40})
 		if err != nil {
@@ -173,4 +181,38 @@ func (p *Portal) revoke(w http.ResponseWriter, r *http.Request, req request) {
 	}
 	p.audit(r.Context(), req.session.User, "session.revoke", "")
 	http.Redirect(w, r, "/account/sessions", http.StatusSeeOther)
+}
+
+// needsAction lists what an organisation should do: give a notification address, prove
+// its domains, replace refused addresses; and what it waits for.
+func (p *Portal) needsAction(ctx context.Context, orgID int64, counts []store.AssetCount) ([]string, error) {
+	var out []string
+	cs, err := p.store.Contacts(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if len(cs) == 0 {
+		out = append(out, "Geen meldingsadres: voeg er een toe / No notification address: add one (Meldingsadressen / Notification addresses)")
+	}
+	for _, c := range cs {
+		if c.BounceReason != "" {
+			out = append(out, "De mailserver weigert / The mail server refuses "+c.Email+": "+c.BounceReason)
+		}
+	}
+	unproven, pending := 0, 0
+	for _, c := range counts {
+		switch {
+		case c.Verification == asset.Pending:
+			pending += c.Count
+		case (c.Kind == asset.Domain || c.Kind == asset.DomainTree || c.Kind == asset.EmailDomain) && !c.Verification.Verified():
+			unproven += c.Count
+		}
+	}
+	if unproven > 0 {
+		out = append(out, fmt.Sprintf("%d domeinen nog niet bewezen / %d domains not proven yet (Domeinen bewijzen / Prove your domains)", unproven, unproven))
+	}
+	if pending > 0 {
+		out = append(out, fmt.Sprintf("%d adresblokken of AS-nummers wachten op een analist / %d address ranges or AS numbers wait for an analyst", pending, pending))
+	}
+	return out, nil
 }

@@ -1,0 +1,60 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/baken-cert/baken/internal/asset"
+	"github.com/baken-cert/baken/internal/store"
+)
+
+// maxOrganisations bounds the organisations one page lists.
+const maxOrganisations = 200
+
+type organisationsPage struct {
+	User store.User
+	Rows []organisationRow
+}
+
+type organisationRow struct {
+	Ref, Name, Parent                               string
+	Assets, Verified, Unverified, Pending, Contacts int
+}
+
+// organisations shows analysts every organisation with the verification state of its
+// assets: what is proven, what is not, what waits for them.
+func (p *Portal) organisations(w http.ResponseWriter, r *http.Request, req request) {
+	ctx := r.Context()
+	orgs, err := p.store.Organisations(ctx, store.OrgFilter{Limit: maxOrganisations})
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	page := organisationsPage{User: req.session.User}
+	for _, o := range orgs {
+		row := organisationRow{Ref: o.Ref, Name: o.Name, Parent: o.ParentRef}
+		counts, err := p.store.AssetCounts(ctx, o.ID)
+		if err != nil {
+			p.fail(w, err)
+			return
+		}
+		for _, c := range counts {
+			row.Assets += c.Count
+			switch {
+			case c.Verification == asset.Pending:
+				row.Pending += c.Count
+			case c.Verification.Verified():
+				row.Verified += c.Count
+			default:
+				row.Unverified += c.Count
+			}
+		}
+		cs, err := p.store.Contacts(ctx, o.ID)
+		if err != nil {
+			p.fail(w, err)
+			return
+		}
+		row.Contacts = len(cs)
+		page.Rows = append(page.Rows, row)
+	}
+	p.render(w, http.StatusOK, "organisations.html", page)
+}
