@@ -2,68 +2,22 @@ package web
 
 import (
 	"context"
-	"net"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
-
-	"github.com/miekg/dns"
 
 	"github.com/baken-cert/baken/internal/store"
 	"github.com/baken-cert/baken/internal/store/storetest"
 	"github.com/baken-cert/baken/internal/verify"
+	"github.com/baken-cert/baken/internal/verify/dnstest"
 )
-
-// txtServer is a DNS server on loopback that answers TXT questions from a map the test
-// changes.
-type txtServer struct {
-	mu      sync.Mutex
-	records map[string]string // name (with final dot) -> TXT value
-	addr    string
-}
-
-func startTXTServer(t *testing.T) *txtServer {
-	ts := &txtServer{records: map[string]string{}}
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts.addr = pc.LocalAddr().String()
-	srv := &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, q *dns.Msg) {
-		m := new(dns.Msg)
-		m.SetReply(q)
-		ts.mu.Lock()
-		value, ok := ts.records[strings.ToLower(q.Question[0].Name)]
-		ts.mu.Unlock()
-		if ok {
-			m.Answer = append(m.Answer, &dns.TXT{Hdr: dns.RR_Header{Name: q.Question[0].Name, Rrtype: dns.TypeTXT, Class: dns.ClassINET, Ttl: 60}, Txt: []string{value}})
-		} else {
-			m.Rcode = dns.RcodeNameError
-		}
-		w.WriteMsg(m)
-	})}
-	go srv.ActivateAndServe()
-	t.Cleanup(func() { srv.Shutdown() })
-	return ts
-}
-
-func (ts *txtServer) set(name, value string) {
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	if value == "" {
-		delete(ts.records, name)
-		return
-	}
-	ts.records[name] = value
-}
 
 func TestDomainVerification(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
-		dnsSrv := startTXTServer(t)
-		pb := portalSetupWith(t, s, func(p *Portal) { p.UseResolver(verify.NewResolver(dnsSrv.addr)) })
+		dnsSrv := dnstest.Start(t)
+		pb := portalSetupWith(t, s, func(p *Portal) { p.UseResolver(verify.NewResolver(dnsSrv.Addr())) })
 		b, csrf := signedIn(t, pb)
 		if code, _, _ := b.do("POST", "/assets", url.Values{"csrf": {csrf}, "value": {"*.alpha.example"}}); code != 200 {
 			t.Fatalf("add: %d", code)
@@ -76,7 +30,7 @@ func TestDomainVerification(t *testing.T) {
 		if code, page, _ := b.do("POST", "/domains/check", url.Values{"csrf": {csrf}, "domain": {"alpha.example"}}); code != 200 || !strings.Contains(page, "no TXT record with the token yet") {
 			t.Fatalf("before publishing: %d\n%s", code, page)
 		}
-		dnsSrv.set("_baken-challenge.alpha.example.", token[1])
+		dnsSrv.SetTXT("_baken-challenge.alpha.example", token[1])
 		if code, page, _ := b.do("POST", "/domains/check", url.Values{"csrf": {csrf}, "domain": {"alpha.example"}}); code != 200 || !strings.Contains(page, "verified") {
 			t.Fatalf("after publishing: %d\n%s", code, page)
 		}
@@ -84,8 +38,8 @@ func TestDomainVerification(t *testing.T) {
 		if got := verification(t, s, alpha.ID, "*.alpha.example"); got != "dns-verified" {
 			t.Fatalf("the domain's asset is %s, want dns-verified", got)
 		}
-		dnsSrv.set("_baken-challenge.alpha.example.", "")
-		if err := pb.registry(s).RecheckDomains(ctx, verify.NewResolver(dnsSrv.addr)); err != nil {
+		dnsSrv.SetTXT("_baken-challenge.alpha.example", "")
+		if err := pb.registry(s).RecheckDomains(ctx, verify.NewResolver(dnsSrv.Addr())); err != nil {
 			t.Fatal(err)
 		}
 		// RecheckDomains only rechecks what was last checked over an hour ago; a check

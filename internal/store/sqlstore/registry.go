@@ -105,7 +105,7 @@ func (s *DB) Assets(ctx context.Context, f store.AssetFilter) ([]store.Asset, er
 	if f.AfterID != 0 {
 		add("id > $%d", f.AfterID)
 	}
-	q := `SELECT id, org_id, kind, value, verification, provenance, created_at FROM assets`
+	q := `SELECT ` + assetColumns + ` FROM assets`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, " AND ")
 	}
@@ -114,18 +114,7 @@ func (s *DB) Assets(ctx context.Context, f store.AssetFilter) ([]store.Asset, er
 	if err != nil {
 		return nil, fmt.Errorf("listing assets: %w", err)
 	}
-	defer rows.Close()
-	var out []store.Asset
-	for rows.Next() {
-		var a store.Asset
-		var kind, verification string
-		if err := rows.Scan(&a.ID, &a.OrgID, &kind, &a.Value, &verification, &a.Provenance, &a.CreatedAt); err != nil {
-			return nil, err
-		}
-		a.Kind, a.Verification = asset.Kind(kind), asset.Verification(verification)
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return scanAssets(rows)
 }
 
 // AssetCounts implements store.RegistryStore.
@@ -207,23 +196,12 @@ func (s *DB) assetPage(ctx context.Context, q store.AssetQuery) ([]store.Asset, 
 		args = append(args, string(q.AfterKind), q.AfterValue)
 		where = append(where, fmt.Sprintf("(kind, value) > ($%d, $%d)", len(args)-1, len(args)))
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, org_id, kind, value, verification, provenance, created_at FROM assets
+	rows, err := s.db.QueryContext(ctx, `SELECT `+assetColumns+` FROM assets
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY kind, value`+limit(q.Limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("listing assets: %w", err)
 	}
-	defer rows.Close()
-	var out []store.Asset
-	for rows.Next() {
-		var a store.Asset
-		var kind, verification string
-		if err := rows.Scan(&a.ID, &a.OrgID, &kind, &a.Value, &verification, &a.Provenance, &a.CreatedAt); err != nil {
-			return nil, err
-		}
-		a.Kind, a.Verification = asset.Kind(kind), asset.Verification(verification)
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return scanAssets(rows)
 }
 
 // DeleteAsset implements store.RegistryStore.
@@ -325,4 +303,22 @@ func (s *DB) SetVerification(ctx context.Context, assetID int64, v asset.Verific
 		return err
 	}
 	return tx.Commit()
+}
+
+// assetColumns are what scanAssets reads.
+const assetColumns = `id, org_id, kind, value, verification, provenance, created_at`
+
+func scanAssets(rows *sql.Rows) ([]store.Asset, error) {
+	defer rows.Close()
+	var out []store.Asset
+	for rows.Next() {
+		var a store.Asset
+		var kind, verification string
+		if err := rows.Scan(&a.ID, &a.OrgID, &kind, &a.Value, &verification, &a.Provenance, &a.CreatedAt); err != nil {
+			return nil, err
+		}
+		a.Kind, a.Verification = asset.Kind(kind), asset.Verification(verification)
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,13 +15,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
-	"github.com/miekg/dns"
 
 	"github.com/baken-cert/baken/internal/app"
 	"github.com/baken-cert/baken/internal/auth"
@@ -31,6 +28,7 @@ import (
 	"github.com/baken-cert/baken/internal/registry"
 	"github.com/baken-cert/baken/internal/store"
 	"github.com/baken-cert/baken/internal/verify"
+	"github.com/baken-cert/baken/internal/verify/dnstest"
 )
 
 // chromiumPath finds Debian's chromium; without it the test is skipped, unless
@@ -46,38 +44,6 @@ func chromiumPath(t *testing.T) string {
 	}
 	t.Skip("browser test skipped: install Debian's chromium")
 	return ""
-}
-
-// txtServer answers TXT questions from a map, over UDP on loopback.
-type txtServer struct {
-	mu      sync.Mutex
-	records map[string]string
-	addr    string
-}
-
-func startDNS(t *testing.T) *txtServer {
-	ts := &txtServer{records: map[string]string{}}
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts.addr = pc.LocalAddr().String()
-	srv := &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, q *dns.Msg) {
-		m := new(dns.Msg)
-		m.SetReply(q)
-		ts.mu.Lock()
-		v, ok := ts.records[strings.ToLower(q.Question[0].Name)]
-		ts.mu.Unlock()
-		if ok {
-			m.Answer = append(m.Answer, &dns.TXT{Hdr: dns.RR_Header{Name: q.Question[0].Name, Rrtype: dns.TypeTXT, Class: dns.ClassINET, Ttl: 60}, Txt: []string{v}})
-		} else {
-			m.Rcode = dns.RcodeNameError
-		}
-		w.WriteMsg(m)
-	})}
-	go srv.ActivateAndServe()
-	t.Cleanup(func() { srv.Shutdown() })
-	return ts
 }
 
 // waitText waits until the text of the first element matching sel contains want, and
@@ -119,10 +85,10 @@ func screenshot(t *testing.T, name string) chromedp.Action {
 func TestPortalInABrowser(t *testing.T) {
 	chrome := chromiumPath(t)
 	ctx := context.Background()
-	dnsSrv := startDNS(t)
+	dnsSrv := dnstest.Start(t)
 	mail := smtptest.NewServer(t)
 	cfg, _ := config.Load(func(string) string { return "" })
-	cfg.DataDir, cfg.SMTPURL, cfg.DNSServer, cfg.SenderName = t.TempDir(), mail.URL(), dnsSrv.addr, "Digital Trust Center"
+	cfg.DataDir, cfg.SMTPURL, cfg.DNSServer, cfg.SenderName = t.TempDir(), mail.URL(), dnsSrv.Addr(), "Digital Trust Center"
 	a, err := app.Open(ctx, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
@@ -223,15 +189,13 @@ func TestPortalInABrowser(t *testing.T) {
 	run("get a code", chromedp.Navigate(srv.URL+"/domains"), chromedp.Click(`button[name="start"]`, chromedp.ByQuery),
 		chromedp.WaitVisible("code", chromedp.ByQuery), chromedp.Text("code", &record, chromedp.ByQuery))
 	token := strings.Trim(record[strings.Index(record, "TXT ")+4:], `"`)
-	dnsSrv.mu.Lock()
-	dnsSrv.records["_baken-challenge.alpha.example."] = token
-	dnsSrv.mu.Unlock()
+	dnsSrv.SetTXT("_baken-challenge.alpha.example", token)
 	run("check the domain", chromedp.Submit("td form", chromedp.ByQuery), waitText("main", "holds the token", &page),
 		screenshot(t, "05-domain-verified"))
 	if !strings.Contains(page, "verified") {
 		t.Fatalf("domains after the check:\n%s", page)
 	}
-	if got, _ := verify.CheckToken(ctx, verify.NewResolver(dnsSrv.addr), "alpha.example", token); got != verify.Verified {
+	if got, _ := verify.CheckToken(ctx, verify.NewResolver(dnsSrv.Addr()), "alpha.example", token); got != verify.Verified {
 		t.Fatalf("the test DNS server does not serve the token")
 	}
 	run("upload", chromedp.Navigate(srv.URL+"/assets"), chromedp.SetUploadFiles("#file", []string{upload}, chromedp.ByQuery),
