@@ -66,6 +66,9 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (
 	defer im.Rollback()
 	b := newImportBuilder(opts)
 	rep := ImportReport{IgnoredColumns: rows.Ignored()}
+	// Reading and checking rows (CPU) and staging them (the database) overlap: a
+	// goroutine stages each full batch while the next is read.
+	stage := newStager(ctx, im)
 	batch := make([]store.AssetInput, 0, stageBatch)
 	for {
 		row, err := rows.Next()
@@ -80,6 +83,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (
 			continue
 		}
 		if err != nil {
+			stage.wait()
 			return ImportReport{}, fmt.Errorf("reading the file: %w", err)
 		}
 		rep.Rows++
@@ -92,13 +96,12 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (
 			batch = append(batch, a)
 		}
 		if len(batch) == stageBatch {
-			if err := im.StageAssets(ctx, batch); err != nil {
-				return ImportReport{}, err
-			}
-			batch = batch[:0]
+			stage.send(batch)
+			batch = make([]store.AssetInput, 0, stageBatch)
 		}
 	}
-	if err := im.StageAssets(ctx, batch); err != nil {
+	stage.send(batch)
+	if err := stage.wait(); err != nil {
 		return ImportReport{}, err
 	}
 	rep.Rejected = append(rep.Rejected, s.checkParents(ctx, b)...)
@@ -296,4 +299,32 @@ func hasBad(lines []int, bad map[int]bool) bool {
 		}
 	}
 	return false
+}
+
+// stager stages batches of assets in the background, one at a time, in order.
+type stager struct {
+	batches chan []store.AssetInput
+	done    chan error
+}
+
+func newStager(ctx context.Context, im store.RegistryImport) *stager {
+	st := &stager{batches: make(chan []store.AssetInput, 2), done: make(chan error, 1)}
+	go func() {
+		var err error
+		for batch := range st.batches {
+			if err == nil {
+				err = im.StageAssets(ctx, batch)
+			}
+		}
+		st.done <- err
+	}()
+	return st
+}
+
+func (st *stager) send(batch []store.AssetInput) { st.batches <- batch }
+
+// wait stops the stager after the batches sent so far and returns the first error.
+func (st *stager) wait() error {
+	close(st.batches)
+	return <-st.done
 }
