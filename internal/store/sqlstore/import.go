@@ -86,7 +86,7 @@ func (im *registryImport) Commit(ctx context.Context, c store.ImportCommit) (sto
 	var res store.ImportResult
 	steps := []func() error{
 		func() error { return im.s.upsertOrganisations(ctx, tx, c.Organisations, now, &res) },
-		func() error { return upsertContacts(ctx, tx, c.Contacts, &res) },
+		func() error { return im.s.upsertContacts(ctx, tx, c.Contacts, &res) },
 		func() error { return im.mergeAssets(ctx, tx, now, &res) },
 		func() error { return im.s.replaceAssets(ctx, tx, c.ReplaceOrgRefs, &res) },
 		func() error { return im.s.insertJobs(ctx, tx, c.Jobs, c.Now) },
@@ -212,20 +212,22 @@ func linkParents(ctx context.Context, tx *sql.Tx, known map[string]*storedOrg, o
 }
 
 // upsertContacts adds new contacts and updates the language and role of known ones.
-func upsertContacts(ctx context.Context, tx *sql.Tx, contacts []store.ContactInput, res *store.ImportResult) error {
+func (s *DB) upsertContacts(ctx context.Context, tx *sql.Tx, contacts []store.ContactInput, res *store.ImportResult) error {
 	before, err := count(ctx, tx, `SELECT COUNT(*) FROM contacts`)
 	if err != nil {
 		return err
 	}
-	for _, c := range contacts {
-		_, err := tx.ExecContext(ctx, `INSERT INTO contacts (org_id, email, role, language)
-			SELECT id, $2, $3, $4 FROM organisations WHERE ref = $1
-			ON CONFLICT (org_id, email) DO UPDATE SET language = excluded.language, role = excluded.role
-			WHERE contacts.language <> excluded.language OR contacts.role <> excluded.role`,
-			c.OrgRef, c.Email, c.Role, c.Language)
-		if err != nil {
-			return fmt.Errorf("adding contact %s of %q: %w", c.Email, c.OrgRef, err)
-		}
+	rows := make([][]any, len(contacts))
+	for i, c := range contacts {
+		rows[i] = []any{c.OrgRef, c.Email, c.Role, c.Language}
+	}
+	// Many at a time; the import's contacts are distinct by organisation and address.
+	_, err = s.insertRows(ctx, tx, `INSERT INTO contacts (org_id, email, role, language)
+		SELECT o.id, v.column2, v.column3, v.column4 FROM (VALUES`, `) v JOIN organisations o ON o.ref = v.column1 WHERE true
+		ON CONFLICT (org_id, email) DO UPDATE SET language = excluded.language, role = excluded.role
+		WHERE contacts.language <> excluded.language OR contacts.role <> excluded.role`, rows, 500)
+	if err != nil {
+		return fmt.Errorf("adding contacts: %w", err)
 	}
 	after, err := count(ctx, tx, `SELECT COUNT(*) FROM contacts`)
 	res.ContactsAdded = int(after - before)
