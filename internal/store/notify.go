@@ -192,6 +192,7 @@ type Notification struct {
 	State         string    `json:"state"`
 	Attempts      int       `json:"attempts"`
 	LastError     string    `json:"last_error,omitempty"`
+	Events        int       `json:"events"`
 	Advice        string    `json:"advice,omitempty"`
 	VerifyCode    string    `json:"-"`
 	FeedbackToken string    `json:"-"`
@@ -202,9 +203,11 @@ type Notification struct {
 
 // NotificationFilter narrows Notifications.
 type NotificationFilter struct {
-	State string
-	OrgID int64
-	Limit int
+	State    string
+	OrgID    int64
+	Sent     bool  // only what left for the recipient: not held, not rejected
+	BeforeID int64 // only notifications older than this one (a page further)
+	Limit    int
 }
 
 // OutboxItem is a notification leased for sending.

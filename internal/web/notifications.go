@@ -59,17 +59,16 @@ func (p *Portal) notifications(w http.ResponseWriter, r *http.Request, req reque
 		p.fail(w, err)
 		return
 	}
-	// The store cannot start a page after a given notification: read the organisation's
-	// list (without messages) and cut the page from it.
-	all, err := p.store.Notifications(ctx, store.NotificationFilter{OrgID: u.OrgID})
+	f := store.NotificationFilter{OrgID: u.OrgID, Sent: true, Limit: notificationPageSize + 1}
+	if before := r.FormValue("before"); before != "" {
+		if n, err := p.store.NotificationBy(ctx, before, ""); err == nil && n.OrgID == u.OrgID {
+			f.BeforeID = n.ID
+		}
+	}
+	list, err := p.store.Notifications(ctx, f)
 	if err != nil {
 		p.fail(w, err)
 		return
-	}
-	list := slices.DeleteFunc(all, func(n store.Notification) bool { return !shownToOrg(n) })
-	if before := r.FormValue("before"); before != "" {
-		i := slices.IndexFunc(list, func(n store.Notification) bool { return n.Ticket == before })
-		list = list[i+1:] // an unknown ticket (i is -1) starts from the newest
 	}
 	page := notificationsPage{User: u, OrgName: org.Name}
 	if len(list) > notificationPageSize {
@@ -77,12 +76,7 @@ func (p *Portal) notifications(w http.ResponseWriter, r *http.Request, req reque
 		page.Next = list[len(list)-1].Ticket
 	}
 	for _, n := range list {
-		evs, err := p.store.NotificationEvents(ctx, n.ID)
-		if err != nil {
-			p.fail(w, err)
-			return
-		}
-		page.Rows = append(page.Rows, rowOf(n, len(evs)))
+		page.Rows = append(page.Rows, rowOf(n, n.Events))
 	}
 	p.render(w, http.StatusOK, "notifications.html", page)
 }

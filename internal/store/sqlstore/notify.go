@@ -136,13 +136,14 @@ func (s *DB) OutboxDue(ctx context.Context) (int, error) {
 }
 
 const notificationColumns = `id, ticket, recipient, COALESCE(org_id, 0), email, language, subject, message_id, state, attempts,
-	last_error, advice, verify_code, feedback_token, created_at, sent_at`
+	last_error, advice, verify_code, feedback_token, created_at, sent_at,
+	(SELECT COUNT(*) FROM notification_events ne WHERE ne.notification_id = notifications.id)`
 
 func scanNotification(row interface{ Scan(...any) error }, extra ...any) (store.Notification, error) {
 	var n store.Notification
 	var sent sql.NullTime
 	dest := append([]any{&n.ID, &n.Ticket, &n.Recipient, &n.OrgID, &n.Email, &n.Language, &n.Subject, &n.MessageID, &n.State,
-		&n.Attempts, &n.LastError, &n.Advice, &n.VerifyCode, &n.FeedbackToken, &n.CreatedAt, &sent}, extra...)
+		&n.Attempts, &n.LastError, &n.Advice, &n.VerifyCode, &n.FeedbackToken, &n.CreatedAt, &sent, &n.Events}, extra...)
 	err := row.Scan(dest...)
 	n.SentAt, n.CreatedAt = sent.Time.UTC(), n.CreatedAt.UTC()
 	return n, err
@@ -150,8 +151,12 @@ func scanNotification(row interface{ Scan(...any) error }, extra ...any) (store.
 
 // Notifications implements store.NotifyStore.
 func (s *DB) Notifications(ctx context.Context, f store.NotificationFilter) ([]store.Notification, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+notificationColumns+` FROM notifications
-		WHERE ($1 = '' OR state = $1) AND ($2 = 0 OR org_id = $2) ORDER BY id DESC`+limit(f.Limit), f.State, f.OrgID)
+	q := `SELECT ` + notificationColumns + ` FROM notifications WHERE ($1 = '' OR state = $1) AND ($2 = 0 OR org_id = $2)
+		AND ($3 = 0 OR id < $3)`
+	if f.Sent {
+		q += ` AND state NOT IN ('held', 'rejected')`
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY id DESC`+limit(f.Limit), f.State, f.OrgID, f.BeforeID)
 	if err != nil {
 		return nil, fmt.Errorf("listing notifications: %w", err)
 	}

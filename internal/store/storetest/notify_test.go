@@ -163,8 +163,19 @@ func TestDecideComposeDeliver(t *testing.T) {
 			t.Fatalf("notification events %+v", evs)
 		}
 		byOrg, _ := s.Notifications(ctx, store.NotificationFilter{OrgID: orgID})
-		if len(byOrg) != 2 {
+		if len(byOrg) != 2 || byOrg[0].Events != 1 {
 			t.Fatalf("by organisation: %+v", byOrg)
+		}
+		if older, _ := s.Notifications(ctx, store.NotificationFilter{OrgID: orgID, BeforeID: byOrg[0].ID}); len(older) != 1 || older[0].ID != byOrg[1].ID {
+			t.Fatalf("a page further: %+v", older)
+		}
+		held3 := in[1]
+		held3.Ticket, held3.FeedbackToken, held3.MessageID = "held3", "tok3", "<3@b>"
+		if err := s.CreateNotifications(ctx, []store.NotificationInput{held3}, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if sent, _ := s.Notifications(ctx, store.NotificationFilter{OrgID: orgID, Sent: true}); len(sent) != 2 {
+			t.Fatalf("a held notification is not sent: %+v", sent)
 		}
 	})
 }
