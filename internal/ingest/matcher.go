@@ -116,9 +116,7 @@ func (m *Matcher) Match(s event.Subject, dst []match.Hit) []match.Hit {
 	m.mu.RLock()
 	ix := m.index
 	m.mu.RUnlock()
-	if !s.IP.IsValid() && s.Network.IsValid() {
-		s.IP = s.Network.Addr()
-	}
+	s = withNetworkAddr(s)
 	return ix.Match(s, dst)
 }
 
@@ -130,9 +128,7 @@ func (m *Matcher) Owner(s event.Subject) (Owner, bool) {
 	if fb == nil {
 		return Owner{}, false
 	}
-	if !s.IP.IsValid() && s.Network.IsValid() {
-		s.IP = s.Network.Addr()
-	}
+	s = withNetworkAddr(s)
 	return fb.Owner(s)
 }
 
@@ -162,4 +158,13 @@ func Subject(value string) (event.Subject, error) {
 func isAddr(v string) bool {
 	_, err := netip.ParseAddr(v)
 	return err == nil
+}
+
+// withNetworkAddr gives a subject that names a whole network (a blocklist row) the
+// network's first address, which is what matching and the fallback look up.
+func withNetworkAddr(s event.Subject) event.Subject {
+	if !s.IP.IsValid() && s.Network.IsValid() {
+		s.IP = s.Network.Addr()
+	}
+	return s
 }

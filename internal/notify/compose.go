@@ -154,20 +154,9 @@ func (s *Service) plans(ctx context.Context, recipients []string, now time.Time)
 	all := make([]plan, len(recipients))
 	found := make([]bool, len(recipients))
 	errs := make([]error, len(recipients))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range 2 * runtime.NumCPU() {
-		wg.Go(func() {
-			for i := range next {
-				all[i], found[i], errs[i] = s.plan(ctx, recipients[i], now)
-			}
-		})
-	}
-	for i := range recipients {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	inParallel(len(recipients), 2*runtime.NumCPU(), func(i int) {
+		all[i], found[i], errs[i] = s.plan(ctx, recipients[i], now)
+	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -215,20 +204,9 @@ func (s *Service) plan(ctx context.Context, recipient string, now time.Time) (pl
 func (s *Service) composeAll(drafts []Draft) ([]store.NotificationInput, error) {
 	out := make([]store.NotificationInput, len(drafts))
 	errs := make([]error, len(drafts))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.NumCPU() {
-		wg.Go(func() {
-			for i := range next {
-				out[i], errs[i] = s.draft(drafts[i])
-			}
-		})
-	}
-	for i := range drafts {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	inParallel(len(drafts), runtime.NumCPU(), func(i int) {
+		out[i], errs[i] = s.draft(drafts[i])
+	})
 	return out, errors.Join(errs...)
 }
 
@@ -302,4 +280,22 @@ func (s *Service) ParseTicketOrID(ctx context.Context, v string) (store.Notifica
 		return s.store.Notification(ctx, id)
 	}
 	return s.store.NotificationBy(ctx, v, "")
+}
+
+// inParallel calls fn for 0 to n-1 on workers goroutines, and returns when all are done.
+func inParallel(n, workers int, fn func(i int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				fn(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }

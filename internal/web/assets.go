@@ -128,11 +128,13 @@ func (p *Portal) importFor(w http.ResponseWriter, r *http.Request, req request, 
 func (p *Portal) removeAsset(w http.ResponseWriter, r *http.Request, req request) {
 	u := req.session.User
 	id, err := strconv.ParseInt(r.FormValue("id"), 10, 64)
-	if err == nil {
-		err = p.store.DeleteAsset(r.Context(), u.OrgID, id, store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: u.OrgID,
-			Action: "asset.remove", Detail: r.FormValue("id")})
+	if err != nil {
+		http.NotFound(w, r)
+		return
 	}
-	if errors.Is(err, store.ErrNotFound) || err != nil && strings.Contains(err.Error(), "invalid syntax") {
+	err = p.store.DeleteAsset(r.Context(), u.OrgID, id, store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: u.OrgID,
+		Action: "asset.remove", Detail: r.FormValue("id")})
+	if errors.Is(err, store.ErrNotFound) {
 		http.NotFound(w, r)
 		return
 	}

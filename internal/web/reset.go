@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/baken-cert/baken/internal/auth"
-	"github.com/baken-cert/baken/internal/deliver/email"
 	"github.com/baken-cert/baken/internal/store"
 )
 
@@ -63,13 +62,7 @@ func (p *Portal) sendReset(ctx context.Context, u store.User) error {
 	text := fmt.Sprintf("Open deze link om een nieuw wachtwoord in te stellen (een uur geldig); u heeft ook uw authenticator-app nodig:\n\n%s\n\n"+
 		"Open this link to set a new password (valid for an hour); you also need your authenticator app:\n\n%s\n\n"+
 		"Heeft u hier niet om gevraagd? Dan kunt u dit bericht negeren. / Did not ask for this? Ignore this message.\n", link, link)
-	id, _ := auth.NewToken()
-	mime, err := email.Build(email.Message{MessageID: "<reset." + id[:16] + "@baken>", From: p.issuer + " <" + p.from + ">", To: []string{u.Email},
-		Subject: "Nieuw wachtwoord / New password: " + p.issuer, Text: text}, p.now())
-	if err != nil {
-		return err
-	}
-	return p.mail.Send(ctx, p.from, []string{u.Email}, mime)
+	return p.sendMail(ctx, "reset", u.Email, "Nieuw wachtwoord / New password: "+p.issuer, text)
 }
 
 func (p *Portal) resetUser(w http.ResponseWriter, r *http.Request) (store.User, bool) {

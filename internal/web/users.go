@@ -124,9 +124,14 @@ func (p *Portal) sendInvitation(ctx context.Context, to, token string) error {
 	text := fmt.Sprintf("U bent uitgenodigd voor het portaal van %s.\nOpen deze link om een wachtwoord en een tweede stap in te stellen (geldig tot %s):\n\n%s\n\n"+
 		"You have been invited to the portal of %s.\nOpen this link to set a password and a second factor (valid until %s):\n\n%s\n",
 		p.issuer, p.now().Add(inviteLife).UTC().Format("2006-01-02 15:04 UTC"), link, p.issuer, p.now().Add(inviteLife).UTC().Format("2006-01-02 15:04 UTC"), link)
+	return p.sendMail(ctx, "invite", to, "Uitnodiging / Invitation: "+p.issuer, text)
+}
+
+// sendMail sends a plain-text e-mail from the portal (an invitation, a reset link).
+func (p *Portal) sendMail(ctx context.Context, kind, to, subject, text string) error {
 	id, _ := auth.NewToken()
-	mime, err := email.Build(email.Message{MessageID: "<invite." + id[:16] + "@baken>", From: p.issuer + " <" + p.from + ">", To: []string{to},
-		Subject: "Uitnodiging / Invitation: " + p.issuer, Text: text}, p.now())
+	mime, err := email.Build(email.Message{MessageID: "<" + kind + "." + id[:16] + "@baken>", From: p.issuer + " <" + p.from + ">",
+		To: []string{to}, Subject: subject, Text: text}, p.now())
 	if err != nil {
 		return err
 	}
