@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -144,7 +145,10 @@ func candidateOf(rules []store.Rule, chosen map[int64]string, e store.PendingEve
 		rule.Aggregation = agg
 	}
 	c := candidate{severity: sev, repeat: rule.Repeat}
-	c.item = store.ItemInput{EventID: e.ID, WindowEnd: WindowEnd(rule.Aggregation, now), Review: rule.Action == ActionReview}
+	// A network owner is not who the source shared RED or AMBER+STRICT information with,
+	// and its advice asks it to pass the notification on: an analyst decides.
+	review := rule.Action == ActionReview || (who.OrgID == 0 && onlyForRecipient(e.TLP))
+	c.item = store.ItemInput{EventID: e.ID, WindowEnd: WindowEnd(rule.Aggregation, now), Review: review}
 	if who.OrgID != 0 {
 		c.item.Recipient, c.item.OrgID = fmt.Sprintf("org:%d", who.OrgID), who.OrgID
 		c.key = store.SquelchKey{Target: fmt.Sprintf("org:%d:%s", who.OrgID, e.Subject), Identifier: identifier}
@@ -153,6 +157,13 @@ func candidateOf(rules []store.Rule, chosen map[int64]string, e store.PendingEve
 		c.key = store.SquelchKey{Target: fmt.Sprintf("abuse:%s:%s", who.FallbackContact, e.Subject), Identifier: identifier}
 	}
 	return c, true
+}
+
+// onlyForRecipient tells whether a TLP 2.0 label forbids sharing beyond the organisation
+// told: TLP:RED and TLP:AMBER+STRICT.
+func onlyForRecipient(tlp string) bool {
+	tlp = strings.TrimPrefix(strings.ToUpper(tlp), "TLP:")
+	return tlp == "RED" || tlp == "AMBER+STRICT"
 }
 
 // DecideJob is the handler of KindDecide jobs.

@@ -88,3 +88,41 @@ func TestOrganisationsChoiceOfAggregation(t *testing.T) {
 		}
 	})
 }
+
+// TestNetworkOwnerNotToldRedAutomatically: an event only a network owner can be told of
+// waits for an analyst when its TLP forbids passing it on; a GREEN one goes out.
+func TestNetworkOwnerNotToldRedAutomatically(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		f, _ := s.PutFeed(ctx, store.Feed{Name: "ss", Format: "shadowserver", Kind: "periodic"})
+		s.PutRule(ctx, store.Rule{Taxonomy: "vulnerable", Action: ActionNotify, Aggregation: Immediate})
+		now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+		id, _ := s.StartIngestion(ctx, f.ID, "x.csv", now)
+		var in []store.EventInput
+		for i, tlp := range []string{"RED", "GREEN", "AMBER+STRICT", "AMBER"} {
+			e := &event.Event{FeedName: f.Name, TimeSource: now, TLP: tlp,
+				Classification: event.Classification{Taxonomy: "vulnerable", Type: "vulnerable-system", Identifier: "open-smb"}}
+			e.Source.IP = netip.AddrFrom4([4]byte{198, 51, 100, byte(i + 1)})
+			in = append(in, store.EventInput{Event: e, Matches: []store.MatchInput{{How: "network-owner",
+				FallbackContact: "abuse@isp.example", FallbackNetwork: "198.51.100.0/24"}}})
+		}
+		if _, err := s.SaveEvents(ctx, id, in, now); err != nil {
+			t.Fatal(err)
+		}
+		svc := New(s, slog.New(slog.DiscardHandler), nil)
+		svc.now = func() time.Time { return now }
+		if n, err := svc.Decide(ctx); err != nil || n != 4 {
+			t.Fatalf("decide: %d items, %v; want 4", n, err)
+		}
+		items, err := s.WaitingItems(ctx, "abuse:abuse@isp.example", now.Add(time.Hour))
+		if err != nil || len(items) != 4 {
+			t.Fatalf("waiting items: %v %v", items, err)
+		}
+		for _, it := range items {
+			tlp := it.Data["tlp"]
+			if want := tlp == "RED" || tlp == "AMBER+STRICT"; it.Review != want {
+				t.Errorf("TLP:%s for a network owner: review %v, want %v", tlp, it.Review, want)
+			}
+		}
+	})
+}

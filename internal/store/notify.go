@@ -104,6 +104,7 @@ type PendingEvent struct {
 	Classification event.Classification
 	Severity       string
 	Subject        string        // the system it names: its address, host name, account or URL
+	TLP            string        // the event's Traffic Light Protocol label
 	Matches        []StoredMatch // by rank
 }
 

@@ -59,7 +59,8 @@ func (s *DB) DeleteRule(ctx context.Context, id int64) error {
 func (s *DB) UndecidedEvents(ctx context.Context, limit int) ([]store.PendingEvent, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT e.id, f.name, f.kind, e.taxonomy, e.type, e.identifier, e.severity,
 		CASE WHEN e.source_ip <> '' THEN e.source_ip WHEN e.source_fqdn <> '' THEN e.source_fqdn
-			WHEN e.source_account <> '' THEN e.source_account ELSE e.source_url END
+			WHEN e.source_account <> '' THEN e.source_account ELSE e.source_url END,
+		COALESCE(e.data ->> 'tlp', '')
 		FROM events e JOIN feeds f ON f.id = e.feed_id WHERE NOT e.decided ORDER BY e.id LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("reading undecided events: %w", err)
@@ -69,7 +70,7 @@ func (s *DB) UndecidedEvents(ctx context.Context, limit int) ([]store.PendingEve
 	for rows.Next() {
 		var e store.PendingEvent
 		if err := rows.Scan(&e.ID, &e.FeedName, &e.FeedKind, &e.Classification.Taxonomy, &e.Classification.Type,
-			&e.Classification.Identifier, &e.Severity, &e.Subject); err != nil {
+			&e.Classification.Identifier, &e.Severity, &e.Subject, &e.TLP); err != nil {
 			rows.Close()
 			return nil, err
 		}
