@@ -37,6 +37,7 @@ type Store interface {
 	IngestStore
 	NotifyStore
 	AccountStore
+	PasskeyStore
 	DomainStore
 }
 
