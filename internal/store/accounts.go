@@ -35,6 +35,9 @@ type AccountStore interface {
 	LoginFailed(ctx context.Context, userID int64, max int, lockUntil time.Time) (int, error)
 	// LoginSucceeded clears the failures.
 	LoginSucceeded(ctx context.Context, userID int64) error
+	// SetUserLanguage records the language ("nl" or "en") a user reads the portal in,
+	// audited; an unknown user is ErrNotFound.
+	SetUserLanguage(ctx context.Context, userID int64, language string, a AuditEntry) error
 
 	// CreateSession stores a session.
 	CreateSession(ctx context.Context, s SessionInput) error
@@ -83,7 +86,7 @@ type User struct {
 	TOTPSecret    string
 	TOTPLastStep  int64
 	RecoveryCodes []string // hashed
-	Language      string
+	Language      string   // "nl" or "en": of the portal's pages, the advice on them and the user's e-mails
 	FailedLogins  int
 	LockedUntil   time.Time
 	CreatedAt     time.Time

@@ -24,7 +24,7 @@ func (p *Portal) analystRoutes(mux *http.ServeMux) {
 func (p *Portal) analystOnly(h func(http.ResponseWriter, *http.Request, request)) http.Handler {
 	return p.signedIn(func(w http.ResponseWriter, r *http.Request, req request) {
 		if role := req.session.User.Role; role != store.RoleAnalyst && role != store.RoleAdmin {
-			http.Error(w, "This page is for analysts.", http.StatusForbidden)
+			http.Error(w, p.t(r, "This page is for analysts."), http.StatusForbidden)
 			return
 		}
 		h(w, r, req)
@@ -43,10 +43,10 @@ type reviewPage struct {
 func (p *Portal) reviewList(w http.ResponseWriter, r *http.Request, req request) {
 	held, err := p.store.Notifications(r.Context(), store.NotificationFilter{State: store.NotificationHeld})
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
-	p.render(w, http.StatusOK, "review.html", reviewPage{CSRF: req.csrf, User: req.session.User, Held: held})
+	p.render(w, r, http.StatusOK, "review.html", reviewPage{CSRF: req.csrf, User: req.session.User, Held: held})
 }
 
 // heldNotification finds a held notification by ticket, or answers 404.
@@ -57,7 +57,7 @@ func (p *Portal) heldNotification(w http.ResponseWriter, r *http.Request) (store
 		return n, false
 	}
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return n, false
 	}
 	return n, true
@@ -70,14 +70,14 @@ func (p *Portal) reviewOne(w http.ResponseWriter, r *http.Request, req request) 
 	}
 	evs, err := p.store.NotificationEvents(r.Context(), n.ID)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	page := reviewPage{CSRF: req.csrf, User: req.session.User, One: n}
 	for _, e := range evs {
 		page.Events = append(page.Events, e.Data)
 	}
-	p.render(w, http.StatusOK, "review-one.html", page)
+	p.render(w, r, http.StatusOK, "review-one.html", page)
 }
 
 // reviewApprove releases a held notification, with the analyst's advice when given.
@@ -87,7 +87,7 @@ func (p *Portal) reviewApprove(w http.ResponseWriter, r *http.Request, req reque
 		return
 	}
 	if err := p.notify.Approve(r.Context(), n.ID, r.FormValue("advice")); err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	p.audit(r.Context(), req.session.User, "review.approve", n.Ticket)
@@ -100,7 +100,7 @@ func (p *Portal) reviewReject(w http.ResponseWriter, r *http.Request, req reques
 		return
 	}
 	if err := p.store.RejectNotification(r.Context(), n.ID); err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	p.audit(r.Context(), req.session.User, "review.reject", n.Ticket)
@@ -111,8 +111,8 @@ func (p *Portal) reviewReject(w http.ResponseWriter, r *http.Request, req reques
 func (p *Portal) auditLog(w http.ResponseWriter, r *http.Request, req request) {
 	entries, err := p.store.AuditLog(r.Context(), 0, 200)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
-	p.render(w, http.StatusOK, "audit.html", reviewPage{CSRF: req.csrf, User: req.session.User, Audit: entries})
+	p.render(w, r, http.StatusOK, "audit.html", reviewPage{CSRF: req.csrf, User: req.session.User, Audit: entries})
 }

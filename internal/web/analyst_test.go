@@ -109,7 +109,7 @@ func TestOrganisationsOverviewAndToDo(t *testing.T) {
 		t.Fatalf("an organisation's user on the overview: %d", code)
 	}
 	// Alpha has no notification address yet: its home page says so.
-	if _, page, _ := org.do("GET", "/", nil); !strings.Contains(page, `id="actions"`) || !strings.Contains(page, "No notification address") {
+	if _, page, _ := org.do("GET", "/", nil); !strings.Contains(page, `id="actions"`) || !strings.Contains(page, "Geen meldingsadres") {
 		t.Fatalf("to do:\n%s", page)
 	}
 }

@@ -73,7 +73,7 @@ func (p *Portal) approvals(w http.ResponseWriter, r *http.Request, req request) 
 	ctx := r.Context()
 	pending, err := p.store.Assets(ctx, store.AssetFilter{Verification: asset.Pending, Limit: maxApprovals})
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	page := approvalsPage{CSRF: req.csrf, User: req.session.User}
@@ -82,14 +82,14 @@ func (p *Portal) approvals(w http.ResponseWriter, r *http.Request, req request) 
 		if _, ok := names[a.OrgID]; !ok {
 			org, err := p.store.OrganisationByID(ctx, a.OrgID)
 			if err != nil {
-				p.fail(w, err)
+				p.fail(w, r, err)
 				return
 			}
 			names[a.OrgID] = org.Name + " (" + org.Ref + ")"
 		}
 		page.Rows = append(page.Rows, approvalRow{ID: a.ID, Value: a.Value, Kind: string(a.Kind), OrgName: names[a.OrgID]})
 	}
-	p.render(w, http.StatusOK, "approvals.html", page)
+	p.render(w, r, http.StatusOK, "approvals.html", page)
 }
 
 // approve approves a pending registration (it matches from then on) or rejects it
@@ -104,7 +104,7 @@ func (p *Portal) approve(w http.ResponseWriter, r *http.Request, req request) {
 	}
 	pending, err := p.store.Assets(ctx, store.AssetFilter{Verification: asset.Pending, AfterID: id - 1, Limit: 1})
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	if len(pending) == 0 || pending[0].ID != id {
@@ -121,7 +121,7 @@ func (p *Portal) approve(w http.ResponseWriter, r *http.Request, req request) {
 		audit.Action = "asset.reject"
 		err = p.store.DeleteAsset(ctx, a.OrgID, id, audit)
 	default:
-		http.Error(w, "Approve or reject.", http.StatusBadRequest)
+		http.Error(w, p.t(r, "Approve or reject."), http.StatusBadRequest)
 		return
 	}
 	if errors.Is(err, store.ErrNotFound) {
@@ -129,7 +129,7 @@ func (p *Portal) approve(w http.ResponseWriter, r *http.Request, req request) {
 		return
 	}
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/approvals", http.StatusSeeOther)

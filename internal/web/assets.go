@@ -32,11 +32,11 @@ type assetsPage struct {
 func (p *Portal) orgOnly(h func(http.ResponseWriter, *http.Request, request)) http.Handler {
 	return p.signedIn(func(w http.ResponseWriter, r *http.Request, req request) {
 		if req.session.User.OrgID == 0 {
-			http.Error(w, "This page is for the users of an organisation.", http.StatusForbidden)
+			http.Error(w, p.t(r, "This page is for the users of an organisation."), http.StatusForbidden)
 			return
 		}
 		if r.Method == http.MethodPost && req.session.User.Role != store.RoleOrgAdmin {
-			http.Error(w, "Only an administrator of your organisation can change its assets.", http.StatusForbidden)
+			http.Error(w, p.t(r, "Only an administrator of your organisation can change its data."), http.StatusForbidden)
 			return
 		}
 		h(w, r, req)
@@ -53,7 +53,7 @@ func (p *Portal) renderAssets(w http.ResponseWriter, r *http.Request, req reques
 	u := req.session.User
 	org, err := p.store.OrganisationByID(ctx, u.OrgID)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	q := store.AssetQuery{OrgID: u.OrgID, Query: strings.ToLower(strings.TrimSpace(r.FormValue("q"))), Kind: asset.Kind(r.FormValue("kind")), Limit: assetPageSize}
@@ -63,7 +63,7 @@ func (p *Portal) renderAssets(w http.ResponseWriter, r *http.Request, req reques
 	}
 	list, err := p.store.AssetPage(ctx, q)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	page := assetsPage{CSRF: req.csrf, User: u, OrgName: org.Name, CanEdit: u.Role == store.RoleOrgAdmin, Assets: list,
@@ -72,14 +72,14 @@ func (p *Portal) renderAssets(w http.ResponseWriter, r *http.Request, req reques
 		last := list[len(list)-1]
 		page.Next = string(last.Kind) + " " + last.Value
 	}
-	p.render(w, status, "assets.html", page)
+	p.render(w, r, status, "assets.html", page)
 }
 
 // addAsset registers one asset, checked as an upload row would be.
 func (p *Portal) addAsset(w http.ResponseWriter, r *http.Request, req request) {
 	value := strings.TrimSpace(r.FormValue("value"))
 	if strings.ContainsAny(value, ",\"\n\r") {
-		p.renderAssets(w, r, req, http.StatusUnprocessableEntity, fmt.Sprintf("%q is not an address, prefix, AS number or domain.", value), nil)
+		p.renderAssets(w, r, req, http.StatusUnprocessableEntity, p.t(r, "%q is not an address, prefix, AS number or domain.", value), nil)
 		return
 	}
 	p.importFor(w, r, req, "asset\n"+value+"\n", registry.CSV, "asset.add", value)
@@ -90,13 +90,13 @@ func (p *Portal) addAsset(w http.ResponseWriter, r *http.Request, req request) {
 func (p *Portal) uploadAssets(w http.ResponseWriter, r *http.Request, req request) {
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
-		p.renderAssets(w, r, req, http.StatusBadRequest, "Choose a CSV or JSON Lines file of at most 64 MiB to upload.", nil)
+		p.renderAssets(w, r, req, http.StatusBadRequest, p.t(r, "Choose a CSV or JSON Lines file of at most 64 MiB to upload."), nil)
 		return
 	}
 	defer f.Close()
 	content, err := io.ReadAll(f)
 	if err != nil {
-		p.renderAssets(w, r, req, http.StatusBadRequest, "The file could not be read: "+err.Error(), nil)
+		p.renderAssets(w, r, req, http.StatusBadRequest, p.t(r, "The file could not be read: %v", err), nil)
 		return
 	}
 	p.importFor(w, r, req, string(content), registry.FormatFor(hdr.Filename), "asset.upload", hdr.Filename)
@@ -107,13 +107,13 @@ func (p *Portal) importFor(w http.ResponseWriter, r *http.Request, req request, 
 	u := req.session.User
 	org, err := p.store.OrganisationByID(ctx, u.OrgID)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	rep, err := p.registry.Import(ctx, strings.NewReader(content), registry.ImportOptions{Format: f, Source: "portal:" + u.Email,
 		Org: &store.OrgInput{Ref: org.Ref, Name: org.Name}, Verify: p.verificationFor(org.Name)})
 	if err != nil {
-		p.renderAssets(w, r, req, http.StatusUnprocessableEntity, "Nothing was imported: "+err.Error(), nil)
+		p.renderAssets(w, r, req, http.StatusUnprocessableEntity, p.t(r, "Nothing was imported: %v", err), nil)
 		return
 	}
 	p.audit(ctx, u, action, fmt.Sprintf("%s: %d added, %d rejected", detail, rep.AssetsAdded, len(rep.Rejected)))
@@ -121,7 +121,7 @@ func (p *Portal) importFor(w http.ResponseWriter, r *http.Request, req request, 
 	if len(rep.Rejected) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	p.renderAssets(w, r, req, status, fmt.Sprintf("%d added, %d already registered, %d rejected.", rep.AssetsAdded, rep.AssetsUnchanged, len(rep.Rejected)), &rep)
+	p.renderAssets(w, r, req, status, p.t(r, "%d added, %d already registered, %d rejected.", rep.AssetsAdded, rep.AssetsUnchanged, len(rep.Rejected)), &rep)
 }
 
 // removeAsset removes one of the organisation's own assets; any other id is not found.
@@ -139,7 +139,7 @@ func (p *Portal) removeAsset(w http.ResponseWriter, r *http.Request, req request
 		return
 	}
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/assets", http.StatusSeeOther)
@@ -151,7 +151,7 @@ func (p *Portal) exportAssets(w http.ResponseWriter, r *http.Request, req reques
 	u := req.session.User
 	org, err := p.store.OrganisationByID(ctx, u.OrgID)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")

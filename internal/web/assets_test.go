@@ -66,7 +66,7 @@ func TestAssetPages(t *testing.T) {
 
 		// Upload: the good rows are kept, the bad ones named with their line.
 		code, page := upload(t, b, csrf, "assets.csv", "asset\nnew.alpha.example\n10.0.0.1/8\nsteal.example\n")
-		if code != 422 || !strings.Contains(page, "line 3") || !strings.Contains(page, "did you mean 10.0.0.0/8?") || !strings.Contains(page, "2 added") {
+		if code != 422 || !strings.Contains(page, "regel 3") || !strings.Contains(page, "did you mean 10.0.0.0/8?") || !strings.Contains(page, "2 toegevoegd") {
 			t.Fatalf("upload: %d\n%s", code, page)
 		}
 		alpha, _ := s.Organisation(ctx, "a")
@@ -87,7 +87,7 @@ func TestAssetPagesNeedAnOrganisationAdmin(t *testing.T) {
 	ctx := context.Background()
 	alpha, _ := s.Organisation(ctx, "a")
 	plain, hash := auth.NewToken()
-	s.CreateUser(ctx, store.UserInput{Email: "member@alpha.example", Role: store.RoleOrgMember, OrgID: alpha.ID, Now: time.Now()},
+	s.CreateUser(ctx, store.UserInput{Email: "member@alpha.example", Role: store.RoleOrgMember, OrgID: alpha.ID, Language: "nl", Now: time.Now()},
 		store.TokenInput{Hash: hash, Purpose: "setup", ExpiresAt: time.Now().Add(time.Hour)}, store.AuditEntry{Action: "user.create"})
 	pb.tokens["member@alpha.example"] = plain
 	b := newBrowser(t, pb.base)
@@ -95,7 +95,7 @@ func TestAssetPagesNeedAnOrganisationAdmin(t *testing.T) {
 	pb.logIn(t, b, "member@alpha.example", secret)
 	_, page, _ := b.do("GET", "/", nil)
 	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)[1]
-	if code, page, _ := b.do("GET", "/assets", nil); code != 200 || strings.Contains(page, "Verwijderen") {
+	if code, page, _ := b.do("GET", "/assets", nil); code != 200 || !strings.Contains(page, "Zoeken") || strings.Contains(page, "Verwijderen") {
 		t.Fatalf("a member reads, without remove buttons: %d", code)
 	}
 	if code, _, _ := b.do("POST", "/assets", url.Values{"csrf": {csrf}, "value": {"x.alpha.example"}}); code != 403 {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -31,13 +30,13 @@ func (p *Portal) preferences(w http.ResponseWriter, r *http.Request, req request
 	u := req.session.User
 	agg := r.FormValue("aggregation")
 	if agg != "" && agg != "immediate" && agg != "daily" {
-		http.Error(w, "Unknown choice.", http.StatusBadRequest)
+		http.Error(w, p.t(r, "Unknown choice."), http.StatusBadRequest)
 		return
 	}
 	err := p.store.SetAggregation(r.Context(), u.OrgID, agg, store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: u.OrgID,
 		Action: "org.aggregation", Detail: agg})
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/contacts", http.StatusSeeOther)
@@ -63,22 +62,22 @@ func (p *Portal) renderContacts(w http.ResponseWriter, r *http.Request, req requ
 	u := req.session.User
 	cs, err := p.store.Contacts(r.Context(), u.OrgID)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	domains, err := p.domainNames(r, u.OrgID)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	org, err := p.store.OrganisationByID(r.Context(), u.OrgID)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	page.CSRF, page.User, page.CanEdit, page.Contacts, page.Domains = req.csrf, u, u.Role == store.RoleOrgAdmin, cs, domains
 	page.Aggregation = org.Aggregation
-	p.render(w, status, "contacts.html", page)
+	p.render(w, r, status, "contacts.html", page)
 }
 
 // addContact adds a notification address in a language; it is how a user confirms an
@@ -90,13 +89,13 @@ func (p *Portal) addContact(w http.ResponseWriter, r *http.Request, req request)
 	if lang != "en" {
 		lang = "nl"
 	}
-	if strings.ContainsAny(addr, ",\"\n\r") {
-		p.renderContacts(w, r, req, http.StatusUnprocessableEntity, contactsPage{Message: "That is not an e-mail address.", Failed: true})
+	if _, err := registry.NormaliseEmail(addr); err != nil || strings.ContainsAny(addr, ",\"\n\r") {
+		p.renderContacts(w, r, req, http.StatusUnprocessableEntity, contactsPage{Message: p.t(r, "That is not an e-mail address."), Failed: true})
 		return
 	}
 	org, err := p.store.OrganisationByID(ctx, u.OrgID)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	rep, err := p.registry.Import(ctx, strings.NewReader("asset,contact_email,language\n,"+addr+","+lang+"\n"),
@@ -106,11 +105,11 @@ func (p *Portal) addContact(w http.ResponseWriter, r *http.Request, req request)
 		return
 	}
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	p.audit(ctx, u, "contact.add", addr+" ("+lang+")")
-	p.renderContacts(w, r, req, http.StatusOK, contactsPage{Message: addr + " receives the notifications now."})
+	p.renderContacts(w, r, req, http.StatusOK, contactsPage{Message: p.t(r, "%s receives the notifications now.", addr)})
 }
 
 func (p *Portal) removeContact(w http.ResponseWriter, r *http.Request, req request) {
@@ -126,7 +125,7 @@ func (p *Portal) removeContact(w http.ResponseWriter, r *http.Request, req reque
 		return
 	}
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/contacts", http.StatusSeeOther)
@@ -139,7 +138,7 @@ func (p *Portal) securityTxt(w http.ResponseWriter, r *http.Request, req request
 	domain := strings.ToLower(strings.TrimSpace(r.FormValue("domain")))
 	names, err := p.domainNames(r, u.OrgID)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	if !slices.Contains(names, domain) {
@@ -150,13 +149,13 @@ func (p *Portal) securityTxt(w http.ResponseWriter, r *http.Request, req request
 	page := contactsPage{Domain: domain, Problems: problems}
 	switch {
 	case err != nil:
-		page.Message, page.Failed = fmt.Sprintf("No security.txt could be read from %s: %v", domain, err), true
+		page.Message, page.Failed = p.t(r, "No security.txt could be read from %s: %v", domain, err), true
 	case len(st.Emails) == 0:
-		page.Message, page.Failed = "The security.txt of "+domain+" names no e-mail address.", true
+		page.Message, page.Failed = p.t(r, "The security.txt of %s names no e-mail address.", domain), true
 	case st.Expired:
-		page.Message, page.Offers, page.Failed = "The security.txt of "+domain+" has expired; check these addresses before you add them.", st.Emails, true
+		page.Message, page.Offers, page.Failed = p.t(r, "The security.txt of %s has expired; check these addresses before you add them.", domain), st.Emails, true
 	default:
-		page.Message, page.Offers = "The security.txt of "+domain+" names these addresses; add the ones that should receive notifications.", st.Emails
+		page.Message, page.Offers = p.t(r, "The security.txt of %s names these addresses; add the ones that should receive notifications.", domain), st.Emails
 	}
 	p.renderContacts(w, r, req, http.StatusOK, page)
 }

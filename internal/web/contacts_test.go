@@ -54,7 +54,7 @@ func TestContactsAndSecurityTxt(t *testing.T) {
 		if cs, _ := s.Contacts(ctx, alpha.ID); len(cs) != 0 {
 			t.Fatalf("an offered address must wait for a user's confirmation: %+v", cs)
 		}
-		if code, page, _ := b.do("POST", "/contacts", url.Values{"csrf": {csrf}, "email": {"csirt@alpha.example"}, "language": {"en"}}); code != 200 || !strings.Contains(page, "receives the notifications") {
+		if code, page, _ := b.do("POST", "/contacts", url.Values{"csrf": {csrf}, "email": {"csirt@alpha.example"}, "language": {"en"}}); code != 200 || !strings.Contains(page, "ontvangt de meldingen") {
 			t.Fatalf("confirming: %d\n%s", code, page)
 		}
 		cs, _ := s.Contacts(ctx, alpha.ID)

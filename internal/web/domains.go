@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"slices"
@@ -21,7 +22,13 @@ type domainsPage struct {
 }
 
 type domainRow struct {
-	Domain, Record, Token, State, Detail, Checked string
+	Domain, Record, Token, Checked string
+	State, Detail                  string // keys of the catalog
+}
+
+// challengeLabels name the states of a domain's challenge (keys of the catalog).
+var challengeLabels = map[string]string{
+	"": "not started", store.ChallengePending: "pending", store.ChallengeVerified: "verified", store.ChallengeLapsed: "lapsed",
 }
 
 // maxDomains bounds the domains one page lists.
@@ -37,12 +44,12 @@ func (p *Portal) renderDomains(w http.ResponseWriter, r *http.Request, req reque
 	u := req.session.User
 	names, err := p.domainNames(r, u.OrgID)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	challenges, err := p.store.Challenges(ctx, u.OrgID)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	byDomain := map[string]store.Challenge{}
@@ -51,16 +58,16 @@ func (p *Portal) renderDomains(w http.ResponseWriter, r *http.Request, req reque
 	}
 	page := domainsPage{CSRF: req.csrf, User: u, CanEdit: u.Role == store.RoleOrgAdmin, Message: msg, Failed: failed}
 	for _, d := range names {
-		row := domainRow{Domain: d, Record: verify.ChallengeName(d), State: "not started"}
+		row := domainRow{Domain: d, Record: verify.ChallengeName(d), State: challengeLabels[""]}
 		if c, ok := byDomain[d]; ok {
-			row.Token, row.State, row.Detail = c.Token, c.State, c.Detail
+			row.Token, row.State, row.Detail = c.Token, cmp.Or(challengeLabels[c.State], c.State), c.Detail
 			if !c.CheckedAt.IsZero() {
 				row.Checked = c.CheckedAt.Format("2006-01-02 15:04 UTC")
 			}
 		}
 		page.Domains = append(page.Domains, row)
 	}
-	p.render(w, status, "domains.html", page)
+	p.render(w, r, status, "domains.html", page)
 }
 
 // domainNames returns the bare names of the organisation's domain assets, sorted, once each.
@@ -95,19 +102,19 @@ func (p *Portal) checkDomain(w http.ResponseWriter, r *http.Request, req request
 		return
 	}
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	if r.FormValue("start") != "" {
-		p.renderDomains(w, r, req, http.StatusOK, "Publish the TXT record below, then press Check.", false)
+		p.renderDomains(w, r, req, http.StatusOK, p.t(r, "Publish the TXT record below, then press Check."), false)
 		return
 	}
 	c, err = p.registry.CheckDomain(ctx, p.resolver, c, u.ID)
 	if err != nil {
 		p.log.Warn("checking a domain", "domain", domain, "err", err)
-		p.renderDomains(w, r, req, http.StatusBadGateway, "The DNS could not be asked just now; nothing changed. Try again in a few minutes.", true)
+		p.renderDomains(w, r, req, http.StatusBadGateway, p.t(r, "The DNS could not be asked just now; nothing changed. Try again in a few minutes."), true)
 		return
 	}
-	msg := domain + ": " + c.Detail + "."
-	p.renderDomains(w, r, req, http.StatusOK, msg, c.State != store.ChallengeVerified)
+	// What the check found comes from the registry in English: a key of the catalog.
+	p.renderDomains(w, r, req, http.StatusOK, domain+": "+p.t(r, c.Detail)+".", c.State != store.ChallengeVerified)
 }

@@ -27,11 +27,11 @@ func TestDomainVerification(t *testing.T) {
 		if code != 200 || token == nil {
 			t.Fatalf("start: %d\n%s", code, page)
 		}
-		if code, page, _ := b.do("POST", "/domains/check", url.Values{"csrf": {csrf}, "domain": {"alpha.example"}}); code != 200 || !strings.Contains(page, "no TXT record with the token yet") {
+		if code, page, _ := b.do("POST", "/domains/check", url.Values{"csrf": {csrf}, "domain": {"alpha.example"}}); code != 200 || !strings.Contains(page, "nog geen TXT-record met de code") {
 			t.Fatalf("before publishing: %d\n%s", code, page)
 		}
 		dnsSrv.SetTXT("_baken-challenge.alpha.example", token[1])
-		if code, page, _ := b.do("POST", "/domains/check", url.Values{"csrf": {csrf}, "domain": {"alpha.example"}}); code != 200 || !strings.Contains(page, "verified") {
+		if code, page, _ := b.do("POST", "/domains/check", url.Values{"csrf": {csrf}, "domain": {"alpha.example"}}); code != 200 || !strings.Contains(page, "het TXT-record bevat de code") || !strings.Contains(page, "<td>bewezen: ") {
 			t.Fatalf("after publishing: %d\n%s", code, page)
 		}
 		alpha, _ := s.Organisation(ctx, "a")

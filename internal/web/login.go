@@ -21,7 +21,7 @@ type loginPage struct {
 }
 
 func (p *Portal) loginForm(w http.ResponseWriter, r *http.Request) {
-	p.render(w, http.StatusOK, "login.html", loginPage{})
+	p.render(w, r, http.StatusOK, "login.html", loginPage{})
 }
 
 // login checks the password: the first of two steps. Every failure says the same, so
@@ -29,35 +29,35 @@ func (p *Portal) loginForm(w http.ResponseWriter, r *http.Request) {
 func (p *Portal) login(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	email, pw := normaliseEmail(r.FormValue("email")), r.FormValue("password")
-	page := loginPage{Email: email, Error: "The e-mail address or the password is wrong."}
+	page := loginPage{Email: email, Error: p.t(r, "The e-mail address or the password is wrong.")}
 	if ok, wait := p.throttle.Allow(email, ipOf(r), p.now()); !ok {
-		page.Error = "Too many attempts. Try again in " + wait.Round(time.Minute).String() + "."
-		p.render(w, http.StatusTooManyRequests, "login.html", page)
+		page.Error = p.t(r, "Too many attempts. Try again in %d min.", max(1, int(wait.Round(time.Minute).Minutes())))
+		p.render(w, r, http.StatusTooManyRequests, "login.html", page)
 		return
 	}
 	u, err := p.store.UserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !u.Ready()) {
 		auth.SimulatePasswordCheck(pw)
 		p.throttle.Failure(email, ipOf(r), p.now())
-		p.render(w, http.StatusUnauthorized, "login.html", page)
+		p.render(w, r, http.StatusUnauthorized, "login.html", page)
 		return
 	}
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	if u.LockedUntil.After(p.now()) {
-		page.Error = "This account is locked after too many failed attempts. Try again after " + u.LockedUntil.Format("15:04 UTC") + "."
-		p.render(w, http.StatusTooManyRequests, "login.html", page)
+		page.Error = p.t(r, "This account is locked after too many failed attempts. Try again after %s.", u.LockedUntil.Format("15:04 UTC"))
+		p.render(w, r, http.StatusTooManyRequests, "login.html", page)
 		return
 	}
 	if ok, _, err := auth.CheckPassword(u.PasswordHash, pw); err != nil || !ok {
 		p.failedLogin(r, u)
-		p.render(w, http.StatusUnauthorized, "login.html", page)
+		p.render(w, r, http.StatusUnauthorized, "login.html", page)
 		return
 	}
 	if err := p.newSession(ctx, w, r, u); err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/login/code", http.StatusSeeOther)
@@ -79,7 +79,7 @@ func (p *Portal) codeForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	p.render(w, http.StatusOK, "code.html", loginPage{})
+	p.render(w, r, http.StatusOK, "code.html", loginPage{})
 }
 
 // code checks the second factor: a TOTP code (each used once) or a recovery code (each
@@ -103,12 +103,12 @@ func (p *Portal) code(w http.ResponseWriter, r *http.Request) {
 	}
 	if !ok {
 		p.failedLogin(r, u)
-		p.render(w, http.StatusUnauthorized, "code.html", loginPage{Error: "That code is not right, or was used already."})
+		p.render(w, r, http.StatusUnauthorized, "code.html", loginPage{Error: p.t(r, "That code is not right, or was used already.")})
 		return
 	}
 	newPlain, newHash := auth.NewToken()
 	if err := p.store.CompleteMFA(ctx, auth.HashToken(plain), newHash, p.now().Add(sessionLife)); err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	p.throttle.Success(u.Email)
@@ -120,7 +120,7 @@ func (p *Portal) code(w http.ResponseWriter, r *http.Request) {
 
 func (p *Portal) logout(w http.ResponseWriter, r *http.Request, req request) {
 	if err := p.store.DeleteSession(r.Context(), req.session.User.ID, req.session.Hash); err != nil && !errors.Is(err, store.ErrNotFound) {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	p.audit(r.Context(), req.session.User, "logout", "")

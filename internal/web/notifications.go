@@ -31,7 +31,7 @@ func (p *Portal) notificationRoutes(mux *http.ServeMux) {
 func (p *Portal) memberOnly(h func(http.ResponseWriter, *http.Request, request)) http.Handler {
 	return p.signedIn(func(w http.ResponseWriter, r *http.Request, req request) {
 		if req.session.User.OrgID == 0 {
-			http.Error(w, "This page is for the users of an organisation.", http.StatusForbidden)
+			http.Error(w, p.t(r, "This page is for the users of an organisation."), http.StatusForbidden)
 			return
 		}
 		h(w, r, req)
@@ -44,6 +44,7 @@ type notificationRow struct {
 }
 
 type notificationsPage struct {
+	CSRF    string
 	User    store.User
 	OrgName string
 	Rows    []notificationRow
@@ -56,7 +57,7 @@ func (p *Portal) notifications(w http.ResponseWriter, r *http.Request, req reque
 	u := req.session.User
 	org, err := p.store.OrganisationByID(ctx, u.OrgID)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	f := store.NotificationFilter{OrgID: u.OrgID, Sent: true, Limit: notificationPageSize + 1}
@@ -67,10 +68,10 @@ func (p *Portal) notifications(w http.ResponseWriter, r *http.Request, req reque
 	}
 	list, err := p.store.Notifications(ctx, f)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
-	page := notificationsPage{User: u, OrgName: org.Name}
+	page := notificationsPage{CSRF: req.csrf, User: u, OrgName: org.Name}
 	if len(list) > notificationPageSize {
 		list = list[:notificationPageSize]
 		page.Next = list[len(list)-1].Ticket
@@ -78,7 +79,7 @@ func (p *Portal) notifications(w http.ResponseWriter, r *http.Request, req reque
 	for _, n := range list {
 		page.Rows = append(page.Rows, rowOf(n, n.Events))
 	}
-	p.render(w, http.StatusOK, "notifications.html", page)
+	p.render(w, r, http.StatusOK, "notifications.html", page)
 }
 
 // shownToOrg reports whether the organisation may see n: not while an analyst holds it
@@ -87,12 +88,12 @@ func shownToOrg(n store.Notification) bool {
 	return n.State != store.NotificationHeld && n.State != store.NotificationRejected
 }
 
-// stateLabels name the states an organisation sees.
+// stateLabels name the states an organisation sees (keys of the catalog).
 var stateLabels = map[string]string{
-	store.NotificationPending: "wordt verstuurd / being sent",
-	store.NotificationSending: "wordt verstuurd / being sent",
-	store.NotificationSent:    "verstuurd / sent",
-	store.NotificationFailed:  "niet afgeleverd / not delivered",
+	store.NotificationPending: "being sent",
+	store.NotificationSending: "being sent",
+	store.NotificationSent:    "sent",
+	store.NotificationFailed:  "not delivered",
 }
 
 func rowOf(n store.Notification, events int) notificationRow {
@@ -114,7 +115,7 @@ func (p *Portal) ownNotification(w http.ResponseWriter, r *http.Request, req req
 	ticket := r.PathValue("ticket")
 	n, err := p.store.NotificationBy(r.Context(), ticket, "")
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return n, false
 	}
 	if err != nil || ticket == "" || n.OrgID != req.session.User.OrgID || !shownToOrg(n) {
@@ -126,11 +127,12 @@ func (p *Portal) ownNotification(w http.ResponseWriter, r *http.Request, req req
 
 type eventColumn struct{ Key, Label string }
 
-// eventColumns are the fields the events table shows, when any event has them.
+// eventColumns are the fields the events table shows, when any event has them; the
+// labels are keys of the catalog.
 var eventColumns = []eventColumn{
-	{"time.source", "Tijd / Time (UTC)"}, {"source.ip", "IP-adres / IP address"}, {"source.port", "Poort / Port"},
-	{"source.fqdn", "Hostnaam / Host name"}, {"source.url", "URL"}, {"source.account", "Account"},
-	{"classification.identifier", "Soort / Kind"}, {"severity", "Ernst / Severity"},
+	{"time.source", "Time (UTC)"}, {"source.ip", "IP address"}, {"source.port", "Port"},
+	{"source.fqdn", "Host name"}, {"source.url", "URL"}, {"source.account", "Account"},
+	{"classification.identifier", "Kind"}, {"severity", "Severity"},
 }
 
 type feedbackCount struct {
@@ -138,10 +140,18 @@ type feedbackCount struct {
 	Count       int
 }
 
-// feedbackLabels name the kinds of feedback.
+// feedbackLabels name the kinds of feedback (keys of the catalog).
 var feedbackLabels = map[string]string{
-	"useful": "Nuttig / Useful", "not-useful": "Niet nuttig / Not useful",
-	"false-positive": "Vals positief / False positive", "resolved": "Opgelost / Resolved",
+	"useful": "Useful", "not-useful": "Not useful", "false-positive": "False positive", "resolved": "Resolved",
+}
+
+// feedbackKinds lists the kinds of feedback with their labels and counts.
+func feedbackKinds(counts map[string]int) []feedbackCount {
+	var out []feedbackCount
+	for _, k := range notify.FeedbackKinds {
+		out = append(out, feedbackCount{Kind: k, Label: feedbackLabels[k], Count: counts[k]})
+	}
+	return out
 }
 
 type notificationPage struct {
@@ -164,12 +174,12 @@ func (p *Portal) notification(w http.ResponseWriter, r *http.Request, req reques
 	ctx := r.Context()
 	evs, err := p.store.NotificationEvents(ctx, n.ID)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	fb, err := p.store.Feedback(ctx, n.ID)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	lang, ok := message.ParseLanguage(req.session.User.Language)
@@ -202,10 +212,8 @@ func (p *Portal) notification(w http.ResponseWriter, r *http.Request, req reques
 			page.Advice = append(page.Advice, course)
 		}
 	}
-	for _, k := range notify.FeedbackKinds {
-		page.Feedback = append(page.Feedback, feedbackCount{Kind: k, Label: feedbackLabels[k], Count: fb[k]})
-	}
-	p.render(w, http.StatusOK, "notification.html", page)
+	page.Feedback = feedbackKinds(fb)
+	p.render(w, r, http.StatusOK, "notification.html", page)
 }
 
 // notificationCSV downloads the events of a notification, every field a column.
@@ -216,7 +224,7 @@ func (p *Portal) notificationCSV(w http.ResponseWriter, r *http.Request, req req
 	}
 	evs, err := p.store.NotificationEvents(r.Context(), n.ID)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	keys := map[string]bool{}
@@ -268,12 +276,12 @@ func (p *Portal) notificationFeedback(w http.ResponseWriter, r *http.Request, re
 	}
 	kind := r.FormValue("kind")
 	if !validKind(kind) {
-		http.Error(w, "Unknown kind of feedback.", http.StatusBadRequest)
+		http.Error(w, p.t(r, "Unknown kind of feedback."), http.StatusBadRequest)
 		return
 	}
 	ctx := r.Context()
 	if err := p.store.AddFeedback(ctx, n.ID, kind, p.now()); err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	p.audit(ctx, req.session.User, "notification.feedback", n.Ticket+": "+kind)

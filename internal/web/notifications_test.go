@@ -132,7 +132,7 @@ func TestNotificationPages(t *testing.T) {
 		}{
 			{"list", admin, "GET", "/notifications", nil, 200, "", []string{nb.alpha.Ticket, "SMB bij Alpha"}, append(bravoData, nb.held.Ticket)},
 			{"detail", admin, "GET", a, nil, 200, "", []string{"192.0.2.7", adviceNL, `value="false-positive"`, `value="resolved"`}, bravoData},
-			{"detail in the member's language", member, "GET", a, nil, 200, "", []string{adviceEN}, nil},
+			{"detail in the member's language", member, "GET", a, nil, 200, "", []string{adviceEN, "Mark as resolved"}, []string{adviceNL, "Markeren als opgelost"}},
 			{"detail of another organisation's", admin, "GET", bravo, nil, 404, "", nil, bravoData},
 			{"detail of a held notification", admin, "GET", held, nil, 404, "", nil, []string{"Wacht op review"}},
 			{"detail of an unknown ticket", admin, "GET", "/notifications/20990101-00000001", nil, 404, "", nil, nil},
@@ -140,7 +140,7 @@ func TestNotificationPages(t *testing.T) {
 			{"CSV of another organisation's", admin, "GET", bravo + "/events.csv", nil, 404, "", nil, bravoData},
 			{"feedback without CSRF token", admin, "POST", a + "/feedback", url.Values{"kind": {"useful"}}, 403, "", nil, nil},
 			{"feedback", admin, "POST", a + "/feedback", feedback(csrf, "useful"), 303, a + "?feedback=useful", nil, nil},
-			{"feedback shown", admin, "GET", a + "?feedback=useful", nil, 200, "", []string{"feedback has been recorded", "Nuttig / Useful</th><td>1<"}, nil},
+			{"feedback shown", admin, "GET", a + "?feedback=useful", nil, 200, "", []string{"uw feedback is vastgelegd: Nuttig", "Nuttig</th><td>1<"}, nil},
 			{"feedback of an unknown kind", admin, "POST", a + "/feedback", feedback(csrf, "spam"), 400, "", nil, nil},
 			{"feedback on another organisation's", admin, "POST", bravo + "/feedback", feedback(csrf, "useful"), 404, "", nil, bravoData},
 			{"a member marks it resolved", member, "POST", a + "/feedback", feedback(memberCSRF, "resolved"), 303, a + "?feedback=resolved", nil, nil},

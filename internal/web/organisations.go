@@ -11,6 +11,7 @@ import (
 const maxOrganisations = 200
 
 type organisationsPage struct {
+	CSRF string
 	User store.User
 	Rows []organisationRow
 }
@@ -26,15 +27,15 @@ func (p *Portal) organisations(w http.ResponseWriter, r *http.Request, req reque
 	ctx := r.Context()
 	orgs, err := p.store.Organisations(ctx, store.OrgFilter{Limit: maxOrganisations})
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
-	page := organisationsPage{User: req.session.User}
+	page := organisationsPage{CSRF: req.csrf, User: req.session.User}
 	for _, o := range orgs {
 		row := organisationRow{Ref: o.Ref, Name: o.Name, Parent: o.ParentRef}
 		counts, err := p.store.AssetCounts(ctx, o.ID)
 		if err != nil {
-			p.fail(w, err)
+			p.fail(w, r, err)
 			return
 		}
 		for _, c := range counts {
@@ -50,11 +51,11 @@ func (p *Portal) organisations(w http.ResponseWriter, r *http.Request, req reque
 		}
 		cs, err := p.store.Contacts(ctx, o.ID)
 		if err != nil {
-			p.fail(w, err)
+			p.fail(w, r, err)
 			return
 		}
 		row.Contacts = len(cs)
 		page.Rows = append(page.Rows, row)
 	}
-	p.render(w, http.StatusOK, "organisations.html", page)
+	p.render(w, r, http.StatusOK, "organisations.html", page)
 }

@@ -53,20 +53,20 @@ func (p *Portal) orgList(w http.ResponseWriter, r *http.Request, req request) {
 	ctx := r.Context()
 	u := req.session.User
 	if req.ownOrgID == 0 {
-		http.Error(w, "This page is for the users of an organisation.", http.StatusForbidden)
+		http.Error(w, p.t(r, "This page is for the users of an organisation."), http.StatusForbidden)
 		return
 	}
 	own, err := p.store.OrganisationByID(ctx, req.ownOrgID)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	children, err := p.store.Organisations(ctx, store.OrgFilter{ParentRef: own.Ref})
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
-	p.render(w, http.StatusOK, "orgs.html", orgsPage{CSRF: req.csrf, User: u, Own: own, Acting: u.OrgID, Orgs: children})
+	p.render(w, r, http.StatusOK, "orgs.html", orgsPage{CSRF: req.csrf, User: u, Own: own, Acting: u.OrgID, Orgs: children})
 }
 
 // orgSwitch makes the session act for the user's own organisation or one of its
@@ -79,7 +79,7 @@ func (p *Portal) orgSwitch(w http.ResponseWriter, r *http.Request, req request) 
 	}
 	own, err := p.store.OrganisationByID(ctx, req.ownOrgID)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	target := own
@@ -90,7 +90,7 @@ func (p *Portal) orgSwitch(w http.ResponseWriter, r *http.Request, req request) 
 			return
 		}
 		if err != nil {
-			p.fail(w, err)
+			p.fail(w, r, err)
 			return
 		}
 	}
@@ -99,7 +99,7 @@ func (p *Portal) orgSwitch(w http.ResponseWriter, r *http.Request, req request) 
 		acting = 0
 	}
 	if err := p.store.SetActingOrg(ctx, req.session.User.ID, req.session.Hash, acting); err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	p.audit(ctx, req.session.User, "session.act-for", target.Ref)

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -34,10 +33,9 @@ const (
 // their home page and their sessions. Every request is checked against a server-side
 // session; every change needs the session's CSRF token.
 type Portal struct {
+	*views
 	store     store.Store
 	registry  *registry.Service
-	log       *slog.Logger
-	pages     *template.Template
 	throttle  *auth.Throttle
 	resolver  verify.Resolver
 	notify    *notify.Service
@@ -46,16 +44,14 @@ type Portal struct {
 	mail      Sender
 	from      string
 	publicURL string
-	secure    bool // cookies only over HTTPS
 	issuer    string
 	now       func() time.Time
 }
 
 // NewPortal returns the portal; secure marks cookies Secure (set it behind HTTPS).
 func NewPortal(s store.Store, senderName string, secure bool, log *slog.Logger) *Portal {
-	return &Portal{store: s, registry: registry.New(s), log: log, pages: template.Must(template.ParseFS(templates, "templates/*.html")),
-		throttle: auth.NewThrottle(auth.ThrottleConfig{}), resolver: verify.NewResolver(""), secure: secure,
-		http: safehttp.New(safehttp.Options{}), issuer: senderName, now: time.Now}
+	return &Portal{views: newViews(secure, log), store: s, registry: registry.New(s), throttle: auth.NewThrottle(auth.ThrottleConfig{}),
+		resolver: verify.NewResolver(""), http: safehttp.New(safehttp.Options{}), issuer: senderName, now: time.Now}
 }
 
 // Routes mounts the portal on mux.
@@ -69,6 +65,7 @@ func (p *Portal) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /{$}", p.signedIn(p.home))
 	mux.Handle("GET /account/sessions", p.signedIn(p.sessions))
 	mux.Handle("POST /account/sessions/revoke", p.signedIn(p.revoke))
+	mux.Handle("POST /account/language", p.signedIn(p.setLanguage))
 	mux.Handle("POST /logout", p.signedIn(p.logout))
 	mux.Handle("GET /assets", p.orgOnly(p.assets))
 	mux.Handle("POST /assets", p.orgOnly(p.addAsset))
@@ -100,28 +97,30 @@ type request struct {
 }
 
 // signedIn lets a request through only with a session that passed both factors, and a
-// POST only with the session's CSRF token. Without a session it redirects to the login.
+// POST only with the session's CSRF token; it speaks the user's language. Without a
+// session it redirects to the login.
 func (p *Portal) signedIn(h func(http.ResponseWriter, *http.Request, request)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		plain, sess, err := p.session(r)
 		if err != nil || !sess.MFADone {
 			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				p.fail(w, err)
+				p.fail(w, r, err)
 				return
 			}
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
 		}
+		r = p.withUserLanguage(r, sess.User)
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		}
 		if r.Method == http.MethodPost && !auth.CheckCSRF([]byte(plain), "csrf", r.FormValue("csrf")) {
-			http.Error(w, "This form has expired or did not come from Baken: reload the page and try again.", http.StatusForbidden)
+			http.Error(w, p.t(r, "This form has expired or did not come from Baken: reload the page and try again."), http.StatusForbidden)
 			return
 		}
 		own := sess.User.OrgID
 		if sess.User.OrgID, err = p.actingOrg(r.Context(), sess); err != nil {
-			p.fail(w, err)
+			p.fail(w, r, err)
 			return
 		}
 		h(w, r, request{session: sess, csrf: auth.CSRFToken([]byte(plain), "csrf"), ownOrgID: own})
@@ -169,24 +168,6 @@ func ipOf(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
-}
-
-func (p *Portal) render(w http.ResponseWriter, status int, name string, data any) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("X-Frame-Options", "DENY")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	if err := p.pages.ExecuteTemplate(w, name, data); err != nil {
-		p.log.Error("rendering a page", "page", name, "err", err)
-	}
-}
-
-func (p *Portal) fail(w http.ResponseWriter, err error) {
-	p.log.Error("portal", "err", err)
-	http.Error(w, "Something went wrong; please try again later.", http.StatusInternalServerError)
 }
 
 func (p *Portal) audit(ctx context.Context, u store.User, action, detail string) {

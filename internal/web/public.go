@@ -3,11 +3,9 @@
 package web
 
 import (
-	"context"
 	"crypto/subtle"
 	"embed"
 	"errors"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -23,17 +21,15 @@ var templates embed.FS
 
 // Public serves the pages anyone may open.
 type Public struct {
+	*views
 	store      store.NotifyStore
 	senderName string
-	log        *slog.Logger
-	pages      *template.Template
 	now        func() time.Time
 }
 
 // NewPublic returns the public pages.
 func NewPublic(s store.NotifyStore, senderName string, log *slog.Logger) *Public {
-	pages := template.Must(template.ParseFS(templates, "templates/*.html"))
-	return &Public{store: s, senderName: senderName, log: log, pages: pages, now: time.Now}
+	return &Public{views: newViews(false, log), store: s, senderName: senderName, now: time.Now}
 }
 
 // Routes mounts the public pages on mux.
@@ -67,17 +63,18 @@ func (p *Public) verify(w http.ResponseWriter, r *http.Request) {
 			}
 			page.SentAt = at.UTC().Format("2006-01-02 15:04 UTC")
 		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
-			p.fail(w, err)
+			p.fail(w, r, err)
 			return
 		}
 	}
-	p.render(w, "verify.html", page)
+	p.render(w, r, http.StatusOK, "verify.html", page)
 }
 
 type feedbackPage struct {
-	Sender, Ticket, Token, Kind string
-	Kinds                       []string
-	Done                        bool
+	Sender, Ticket, Token string
+	Kind                  feedbackCount // the kind the link named, or that was recorded
+	Kinds                 []feedbackCount
+	Done                  bool
 }
 
 // feedbackForm shows the one button that records the feedback the link named. A GET
@@ -87,11 +84,11 @@ func (p *Public) feedbackForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	kind := r.URL.Query().Get("kind")
-	if !validKind(kind) {
-		kind = ""
+	page := feedbackPage{Sender: p.senderName, Ticket: n.Ticket, Token: r.PathValue("token"), Kinds: feedbackKinds(nil)}
+	if kind := r.URL.Query().Get("kind"); validKind(kind) {
+		page.Kind = feedbackCount{Kind: kind, Label: feedbackLabels[kind]}
 	}
-	p.render(w, "feedback.html", feedbackPage{Sender: p.senderName, Ticket: n.Ticket, Token: r.PathValue("token"), Kind: kind, Kinds: notify.FeedbackKinds[:]})
+	p.render(w, r, http.StatusOK, "feedback.html", page)
 }
 
 func (p *Public) feedback(w http.ResponseWriter, r *http.Request) {
@@ -101,14 +98,15 @@ func (p *Public) feedback(w http.ResponseWriter, r *http.Request) {
 	}
 	kind := r.FormValue("kind")
 	if !validKind(kind) {
-		http.Error(w, "Unknown kind of feedback.", http.StatusBadRequest)
+		http.Error(w, p.t(r, "Unknown kind of feedback."), http.StatusBadRequest)
 		return
 	}
 	if err := p.store.AddFeedback(r.Context(), n.ID, kind, p.now()); err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
-	p.render(w, "feedback.html", feedbackPage{Sender: p.senderName, Ticket: n.Ticket, Kind: kind, Done: true})
+	p.render(w, r, http.StatusOK, "feedback.html", feedbackPage{Sender: p.senderName, Ticket: n.Ticket, Token: r.PathValue("token"),
+		Kind: feedbackCount{Kind: kind, Label: feedbackLabels[kind]}, Done: true})
 }
 
 // notification finds the notification of a feedback token, or answers 404.
@@ -124,27 +122,10 @@ func (p *Public) notification(w http.ResponseWriter, r *http.Request) (store.Not
 		return n, false
 	}
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return n, false
 	}
 	return n, true
 }
 
 func validKind(k string) bool { return slices.Contains(notify.FeedbackKinds[:], k) }
-
-func (p *Public) render(w http.ResponseWriter, name string, data any) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	if err := p.pages.ExecuteTemplate(w, name, data); err != nil {
-		p.log.Error("rendering a page", "page", name, "err", err)
-	}
-}
-
-func (p *Public) fail(w http.ResponseWriter, err error) {
-	if !errors.Is(err, context.Canceled) {
-		p.log.Error("public page", "err", err)
-	}
-	http.Error(w, "Something went wrong; please try again later.", http.StatusInternalServerError)
-}

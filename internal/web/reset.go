@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -27,7 +26,7 @@ func (p *Portal) resetRoutes(mux *http.ServeMux) {
 }
 
 func (p *Portal) resetForm(w http.ResponseWriter, r *http.Request) {
-	p.render(w, http.StatusOK, "reset.html", resetPage{})
+	p.render(w, r, http.StatusOK, "reset.html", resetPage{})
 }
 
 // resetRequest e-mails a reset link to an account that exists; the answer is the same
@@ -35,9 +34,9 @@ func (p *Portal) resetForm(w http.ResponseWriter, r *http.Request) {
 func (p *Portal) resetRequest(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	addr := normaliseEmail(r.FormValue("email"))
-	page := resetPage{Message: "If there is an account for this address, a link to set a new password is on its way."}
+	page := resetPage{Message: p.t(r, "If there is an account for this address, a link to set a new password is on its way.")}
 	if ok, _ := p.throttle.Allow("reset:"+addr, ipOf(r), p.now()); !ok {
-		p.render(w, http.StatusTooManyRequests, "reset.html", resetPage{Error: "Too many requests; try again later."})
+		p.render(w, r, http.StatusTooManyRequests, "reset.html", resetPage{Error: p.t(r, "Too many requests; try again later.")})
 		return
 	}
 	p.throttle.Failure("reset:"+addr, ipOf(r), p.now()) // every request counts towards the limit
@@ -47,10 +46,10 @@ func (p *Portal) resetRequest(w http.ResponseWriter, r *http.Request) {
 			p.log.Error("sending a password reset", "err", err)
 		}
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
-	p.render(w, http.StatusOK, "reset.html", page)
+	p.render(w, r, http.StatusOK, "reset.html", page)
 }
 
 func (p *Portal) sendReset(ctx context.Context, u store.User) error {
@@ -58,21 +57,20 @@ func (p *Portal) sendReset(ctx context.Context, u store.User) error {
 	if err := p.store.AddToken(ctx, u.ID, store.TokenInput{Hash: hash, Purpose: "reset", ExpiresAt: p.now().Add(resetLife)}); err != nil {
 		return err
 	}
-	link := p.publicURL + "/reset/" + plain
-	text := fmt.Sprintf("Open deze link om een nieuw wachtwoord in te stellen (een uur geldig); u heeft ook uw authenticator-app nodig:\n\n%s\n\n"+
-		"Open this link to set a new password (valid for an hour); you also need your authenticator app:\n\n%s\n\n"+
-		"Heeft u hier niet om gevraagd? Dan kunt u dit bericht negeren. / Did not ask for this? Ignore this message.\n", link, link)
-	return p.sendMail(ctx, "reset", u.Email, "Nieuw wachtwoord / New password: "+p.issuer, text)
+	pr := p.printer(u.Language)
+	text := pr.Sprintf("Open this link to set a new password (valid for an hour); you also need your authenticator app:\n\n%s\n\n"+
+		"Did not ask for this? Then ignore this message.\n", p.publicURL+"/reset/"+plain)
+	return p.sendMail(ctx, "reset", u.Email, pr.Sprintf("New password: %s", p.issuer), text)
 }
 
 func (p *Portal) resetUser(w http.ResponseWriter, r *http.Request) (store.User, bool) {
 	u, err := p.store.TokenUser(r.Context(), auth.HashToken(r.PathValue("token")), "reset", p.now())
 	if errors.Is(err, store.ErrNotFound) {
-		p.render(w, http.StatusNotFound, "reset.html", resetPage{Error: "This link is not valid: it was used already or it has expired. Ask for a new one."})
+		p.render(w, r, http.StatusNotFound, "reset.html", resetPage{Error: p.t(r, "This link is not valid: it was used already or it has expired. Ask for a new one.")})
 		return u, false
 	}
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return u, false
 	}
 	return u, true
@@ -80,7 +78,7 @@ func (p *Portal) resetUser(w http.ResponseWriter, r *http.Request) (store.User, 
 
 func (p *Portal) resetPasswordForm(w http.ResponseWriter, r *http.Request) {
 	if u, ok := p.resetUser(w, r); ok {
-		p.render(w, http.StatusOK, "reset.html", resetPage{Email: u.Email, Form: true})
+		p.render(w, r, http.StatusOK, "reset.html", resetPage{Email: u.Email, Form: true})
 	}
 }
 
@@ -94,16 +92,12 @@ func (p *Portal) resetPassword(w http.ResponseWriter, r *http.Request) {
 	pw := r.FormValue("password")
 	page := resetPage{Email: u.Email, Form: true}
 	step, match := auth.CheckTOTP(u.TOTPSecret, r.FormValue("code"), p.now(), u.TOTPLastStep)
-	switch {
-	case pw != r.FormValue("password2"):
-		page.Error = "The two passwords differ."
-	case auth.CheckPasswordPolicy(pw, u.Email) != nil:
-		page.Error = auth.CheckPasswordPolicy(pw, u.Email).Error()
-	case !match || p.store.UseTOTPStep(r.Context(), u.ID, step) != nil:
-		page.Error = "The code from your authenticator app is not right, or was used already."
+	page.Error = p.passwordProblem(r, pw, u.Email)
+	if page.Error == "" && (!match || p.store.UseTOTPStep(r.Context(), u.ID, step) != nil) {
+		page.Error = p.t(r, "The code from your authenticator app is not right, or was used already.")
 	}
 	if page.Error != "" {
-		p.render(w, http.StatusUnprocessableEntity, "reset.html", page)
+		p.render(w, r, http.StatusUnprocessableEntity, "reset.html", page)
 		return
 	}
 	hash, err := auth.HashPassword(pw)
@@ -112,8 +106,8 @@ func (p *Portal) resetPassword(w http.ResponseWriter, r *http.Request) {
 			store.AuditEntry{At: p.now(), OrgID: u.OrgID, Action: "user.reset-password", Detail: u.Email})
 	}
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
-	p.render(w, http.StatusOK, "reset.html", resetPage{Message: "Your password is set. Log in with it."})
+	p.render(w, r, http.StatusOK, "reset.html", resetPage{Message: p.t(r, "Your password is set. Log in with it.")})
 }

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -26,21 +24,21 @@ func (p *Portal) setupForm(w http.ResponseWriter, r *http.Request) {
 	}
 	secret, err := auth.NewTOTPSecret()
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
-	p.render(w, http.StatusOK, "setup.html", setupPage{Email: u.Email, Secret: secret, URI: auth.TOTPURI(secret, p.issuer, u.Email)})
+	p.render(w, r, http.StatusOK, "setup.html", setupPage{Email: u.Email, Secret: secret, URI: auth.TOTPURI(secret, p.issuer, u.Email)})
 }
 
 // setupUser finds the user of the link's token, or answers that the link is not valid.
 func (p *Portal) setupUser(w http.ResponseWriter, r *http.Request) (store.User, bool) {
 	u, err := p.store.TokenUser(r.Context(), auth.HashToken(r.PathValue("token")), "setup", p.now())
 	if errors.Is(err, store.ErrNotFound) {
-		p.render(w, http.StatusNotFound, "setup.html", setupPage{Error: "This link is not valid: it was used already or it has expired. Ask for a new one."})
+		p.render(w, r, http.StatusNotFound, "setup.html", setupPage{Error: p.t(r, "This link is not valid: it was used already or it has expired. Ask for a new one.")})
 		return u, false
 	}
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return u, false
 	}
 	return u, true
@@ -55,38 +53,44 @@ func (p *Portal) setup(w http.ResponseWriter, r *http.Request) {
 	}
 	secret, pw := r.FormValue("secret"), r.FormValue("password")
 	page := setupPage{Email: u.Email, Secret: secret, URI: auth.TOTPURI(secret, p.issuer, u.Email)}
-	switch {
-	case pw != r.FormValue("password2"):
-		page.Error = "The two passwords differ."
-	case auth.CheckPasswordPolicy(pw, u.Email) != nil:
-		page.Error = auth.CheckPasswordPolicy(pw, u.Email).Error()
-	default:
-		if _, match := auth.CheckTOTP(secret, r.FormValue("code"), p.now(), 0); !match {
-			page.Error = "The code from your authenticator app is not right: check that its clock is correct and try the next code."
-		}
+	page.Error = p.passwordProblem(r, pw, u.Email)
+	if _, match := auth.CheckTOTP(secret, r.FormValue("code"), p.now(), 0); page.Error == "" && !match {
+		page.Error = p.t(r, "The code from your authenticator app is not right: check that its clock is correct and try the next code.")
 	}
 	if page.Error != "" {
-		p.render(w, http.StatusUnprocessableEntity, "setup.html", page)
+		p.render(w, r, http.StatusUnprocessableEntity, "setup.html", page)
 		return
 	}
 	hash, err := auth.HashPassword(pw)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	plainCodes, hashedCodes, err := auth.NewRecoveryCodes(10)
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	err = p.store.SetCredentials(r.Context(), auth.HashToken(r.PathValue("token")),
 		store.Credentials{PasswordHash: hash, TOTPSecret: secret, RecoveryCodes: hashedCodes}, p.now(),
 		store.AuditEntry{At: p.now(), OrgID: u.OrgID, Action: "user.setup", Detail: u.Email})
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
-	p.render(w, http.StatusOK, "setup-done.html", setupPage{Email: u.Email, RecoveryCodes: plainCodes})
+	p.render(w, r, http.StatusOK, "setup-done.html", setupPage{Email: u.Email, RecoveryCodes: plainCodes})
+}
+
+// passwordProblem says what is wrong with the new password of a form (and its
+// repetition, password2), or nothing.
+func (p *Portal) passwordProblem(r *http.Request, pw, email string) string {
+	if pw != r.FormValue("password2") {
+		return p.t(r, "The two passwords differ.")
+	}
+	if err := auth.CheckPasswordPolicy(pw, email); err != nil {
+		return p.t(r, err.Error()) // the policy's errors are keys of the catalog
+	}
+	return ""
 }
 
 type homePage struct {
@@ -96,7 +100,7 @@ type homePage struct {
 	OrgName       string
 	Assets        []store.AssetCount
 	AssetTotal    int
-	Notes         []store.Notification
+	Notes         []notificationRow
 	HeldForReview int
 	Sessions      []sessionRow
 }
@@ -116,48 +120,47 @@ func (p *Portal) home(w http.ResponseWriter, r *http.Request, req request) {
 	if u.OrgID != 0 {
 		org, err := p.store.OrganisationByID(ctx, u.OrgID)
 		if err != nil {
-			p.fail(w, err)
+			p.fail(w, r, err)
 			return
 		}
 		page.OrgName = org.Name
 		if page.Assets, err = p.store.AssetCounts(ctx, u.OrgID); err != nil {
-			p.fail(w, err)
+			p.fail(w, r, err)
 			return
 		}
 		for _, c := range page.Assets {
 			page.AssetTotal += c.Count
 		}
-		if page.Actions, err = p.needsAction(ctx, u.OrgID, page.Assets); err != nil {
-			p.fail(w, err)
+		if page.Actions, err = p.needsAction(r, u.OrgID, page.Assets); err != nil {
+			p.fail(w, r, err)
 			return
 		}
 		notes, err := p.store.Notifications(ctx, store.NotificationFilter{OrgID: u.OrgID, Limit: 40})
 		if err != nil {
-			p.fail(w, err)
+			p.fail(w, r, err)
 			return
 		}
 		for _, n := range notes {
-			// Held and rejected notifications were never sent: the organisation does not see them.
-			if n.State != store.NotificationHeld && n.State != store.NotificationRejected && len(page.Notes) < 20 {
-				page.Notes = append(page.Notes, n)
+			if shownToOrg(n) && len(page.Notes) < 20 {
+				page.Notes = append(page.Notes, rowOf(n, n.Events))
 			}
 		}
 	} else {
 		held, err := p.store.Notifications(ctx, store.NotificationFilter{State: store.NotificationHeld})
 		if err != nil {
-			p.fail(w, err)
+			p.fail(w, r, err)
 			return
 		}
 		page.HeldForReview = len(held)
 	}
-	p.render(w, http.StatusOK, "home.html", page)
+	p.render(w, r, http.StatusOK, "home.html", page)
 }
 
 // sessions lists the user's own sessions, with a button to end each.
 func (p *Portal) sessions(w http.ResponseWriter, r *http.Request, req request) {
 	list, err := p.store.Sessions(r.Context(), req.session.User.ID, p.now())
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	page := homePage{CSRF: req.csrf, User: req.session.User}
@@ -165,7 +168,7 @@ func (p *Portal) sessions(w http.ResponseWriter, r *http.Request, req request) {
 		page.Sessions = append(page.Sessions, sessionRow{ID: s.Hash, Client: s.Client, Since: s.CreatedAt.UTC().Format(time.DateTime),
 			Seen: s.LastSeenAt.UTC().Format(time.DateTime), Current: s.Hash == req.session.Hash})
 	}
-	p.render(w, http.StatusOK, "sessions.html", page)
+	p.render(w, r, http.StatusOK, "sessions.html", page)
 }
 
 // revoke ends one of the user's own sessions; another user's session id is not found.
@@ -176,7 +179,7 @@ func (p *Portal) revoke(w http.ResponseWriter, r *http.Request, req request) {
 		return
 	}
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
 	p.audit(r.Context(), req.session.User, "session.revoke", "")
@@ -185,18 +188,18 @@ func (p *Portal) revoke(w http.ResponseWriter, r *http.Request, req request) {
 
 // needsAction lists what an organisation should do: give a notification address, prove
 // its domains, replace refused addresses; and what it waits for.
-func (p *Portal) needsAction(ctx context.Context, orgID int64, counts []store.AssetCount) ([]string, error) {
+func (p *Portal) needsAction(r *http.Request, orgID int64, counts []store.AssetCount) ([]string, error) {
 	var out []string
-	cs, err := p.store.Contacts(ctx, orgID)
+	cs, err := p.store.Contacts(r.Context(), orgID)
 	if err != nil {
 		return nil, err
 	}
 	if len(cs) == 0 {
-		out = append(out, "Geen meldingsadres: voeg er een toe / No notification address: add one (Meldingsadressen / Notification addresses)")
+		out = append(out, p.t(r, "No notification address: add one (Notification addresses)"))
 	}
 	for _, c := range cs {
 		if c.BounceReason != "" {
-			out = append(out, "De mailserver weigert / The mail server refuses "+c.Email+": "+c.BounceReason)
+			out = append(out, p.t(r, "The mail server refuses %s: %s", c.Email, c.BounceReason))
 		}
 	}
 	unproven, pending := 0, 0
@@ -209,10 +212,10 @@ func (p *Portal) needsAction(ctx context.Context, orgID int64, counts []store.As
 		}
 	}
 	if unproven > 0 {
-		out = append(out, fmt.Sprintf("%d domeinen nog niet bewezen / %d domains not proven yet (Domeinen bewijzen / Prove your domains)", unproven, unproven))
+		out = append(out, p.t(r, "Domains not proven yet: %d (Prove your domains)", unproven))
 	}
 	if pending > 0 {
-		out = append(out, fmt.Sprintf("%d adresblokken of AS-nummers wachten op een analist / %d address ranges or AS numbers wait for an analyst", pending, pending))
+		out = append(out, p.t(r, "Address ranges or AS numbers waiting for an analyst: %d", pending))
 	}
 	return out, nil
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -50,16 +49,16 @@ func inviteRoles(u store.User) []string {
 }
 
 func (p *Portal) usersForm(w http.ResponseWriter, r *http.Request, req request) {
-	p.renderUsers(w, req, http.StatusOK, "", false)
+	p.renderUsers(w, r, req, http.StatusOK, "", false)
 }
 
-func (p *Portal) renderUsers(w http.ResponseWriter, req request, status int, msg string, failed bool) {
+func (p *Portal) renderUsers(w http.ResponseWriter, r *http.Request, req request, status int, msg string, failed bool) {
 	u := req.session.User
 	if inviteRoles(u) == nil {
-		http.Error(w, "Only administrators invite users.", http.StatusForbidden)
+		http.Error(w, p.t(r, "Only administrators invite users."), http.StatusForbidden)
 		return
 	}
-	p.render(w, status, "users.html", usersPage{CSRF: req.csrf, User: u, Roles: inviteRoles(u), Admin: u.Role == store.RoleAdmin, Message: msg, Failed: failed})
+	p.render(w, r, status, "users.html", usersPage{CSRF: req.csrf, User: u, Roles: inviteRoles(u), Admin: u.Role == store.RoleAdmin, Message: msg, Failed: failed})
 }
 
 // invite creates a user and e-mails them a one-time link to set a password and a second
@@ -69,7 +68,7 @@ func (p *Portal) invite(w http.ResponseWriter, r *http.Request, req request) {
 	u := req.session.User
 	roles := inviteRoles(u)
 	if roles == nil {
-		http.Error(w, "Only administrators invite users.", http.StatusForbidden)
+		http.Error(w, p.t(r, "Only administrators invite users."), http.StatusForbidden)
 		return
 	}
 	addr, err := registry.NormaliseEmail(r.FormValue("email"))
@@ -77,10 +76,10 @@ func (p *Portal) invite(w http.ResponseWriter, r *http.Request, req request) {
 	in := store.UserInput{Email: addr, Role: role, Language: r.FormValue("language"), Now: p.now()}
 	switch {
 	case err != nil:
-		p.renderUsers(w, req, http.StatusUnprocessableEntity, err.Error(), true)
+		p.renderUsers(w, r, req, http.StatusUnprocessableEntity, p.t(r, "That is not an e-mail address."), true)
 		return
 	case !slices.Contains(roles, role):
-		p.renderUsers(w, req, http.StatusForbidden, "You cannot give the role "+role+".", true)
+		p.renderUsers(w, r, req, http.StatusForbidden, p.t(r, "You cannot give the role %s.", role), true)
 		return
 	case in.Language != "en":
 		in.Language = "nl"
@@ -90,41 +89,41 @@ func (p *Portal) invite(w http.ResponseWriter, r *http.Request, req request) {
 		if u.Role == store.RoleAdmin {
 			org, err := p.store.Organisation(ctx, strings.TrimSpace(r.FormValue("org")))
 			if err != nil {
-				p.renderUsers(w, req, http.StatusUnprocessableEntity, "No organisation with that reference.", true)
+				p.renderUsers(w, r, req, http.StatusUnprocessableEntity, p.t(r, "No organisation with that reference."), true)
 				return
 			}
 			in.OrgID = org.ID
 		}
 	}
 	if p.mail == nil {
-		p.renderUsers(w, req, http.StatusServiceUnavailable, "No mail server is configured (BAKEN_SMTP_URL): invitations cannot be sent; use baken user create.", true)
+		p.renderUsers(w, r, req, http.StatusServiceUnavailable, p.t(r, "No mail server is configured (BAKEN_SMTP_URL): invitations cannot be sent; use baken user create."), true)
 		return
 	}
 	plain, hash := auth.NewToken()
 	_, err = p.store.CreateUser(ctx, in, store.TokenInput{Hash: hash, Purpose: "setup", ExpiresAt: p.now().Add(inviteLife)},
 		store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: in.OrgID, Action: "user.invite", Detail: addr + " as " + role})
 	if errors.Is(err, store.ErrConflict) {
-		p.renderUsers(w, req, http.StatusConflict, addr+" has an account already.", true)
+		p.renderUsers(w, r, req, http.StatusConflict, p.t(r, "%s has an account already.", addr), true)
 		return
 	}
 	if err != nil {
-		p.fail(w, err)
+		p.fail(w, r, err)
 		return
 	}
-	if err := p.sendInvitation(ctx, addr, plain); err != nil {
+	if err := p.sendInvitation(ctx, in, plain); err != nil {
 		p.log.Error("sending an invitation", "to", addr, "err", err)
-		p.renderUsers(w, req, http.StatusBadGateway, "The account was made but the invitation could not be sent: "+err.Error(), true)
+		p.renderUsers(w, r, req, http.StatusBadGateway, p.t(r, "The account was made but the invitation could not be sent: %v", err), true)
 		return
 	}
-	p.renderUsers(w, req, http.StatusOK, "Invitation sent to "+addr+".", false)
+	p.renderUsers(w, r, req, http.StatusOK, p.t(r, "Invitation sent to %s.", addr), false)
 }
 
-func (p *Portal) sendInvitation(ctx context.Context, to, token string) error {
-	link := p.publicURL + "/setup/" + token
-	text := fmt.Sprintf("U bent uitgenodigd voor het portaal van %s.\nOpen deze link om een wachtwoord en een tweede stap in te stellen (geldig tot %s):\n\n%s\n\n"+
-		"You have been invited to the portal of %s.\nOpen this link to set a password and a second factor (valid until %s):\n\n%s\n",
-		p.issuer, p.now().Add(inviteLife).UTC().Format("2006-01-02 15:04 UTC"), link, p.issuer, p.now().Add(inviteLife).UTC().Format("2006-01-02 15:04 UTC"), link)
-	return p.sendMail(ctx, "invite", to, "Uitnodiging / Invitation: "+p.issuer, text)
+// sendInvitation e-mails a new user their set-up link, in their language.
+func (p *Portal) sendInvitation(ctx context.Context, u store.UserInput, token string) error {
+	pr := p.printer(u.Language)
+	text := pr.Sprintf("You have been invited to the portal of %s.\nOpen this link to set a password and a second factor (valid until %s):\n\n%s\n",
+		p.issuer, p.now().Add(inviteLife).UTC().Format("2006-01-02 15:04 UTC"), p.publicURL+"/setup/"+token)
+	return p.sendMail(ctx, "invite", u.Email, pr.Sprintf("Invitation: %s", p.issuer), text)
 }
 
 // sendMail sends a plain-text e-mail from the portal (an invitation, a reset link).

@@ -41,12 +41,12 @@ func TestInvitations(t *testing.T) {
 			status int
 			want   string
 		}{
-			{"a member of the own organisation", url.Values{"email": {"new@alpha.example"}, "role": {"org-member"}}, 200, "Invitation sent"},
-			{"the same address again", url.Values{"email": {"new@alpha.example"}, "role": {"org-member"}}, 409, "has an account already"},
-			{"an analyst", url.Values{"email": {"x@alpha.example"}, "role": {"analyst"}}, 403, "cannot give the role"},
-			{"an administrator", url.Values{"email": {"y@alpha.example"}, "role": {"admin"}}, 403, "cannot give the role"},
-			{"not an address", url.Values{"email": {"nope"}, "role": {"org-member"}}, 422, "not an e-mail address"},
-			{"into another organisation (ignored: always the own)", url.Values{"email": {"z@alpha.example"}, "role": {"org-admin"}, "org": {"b"}}, 200, "Invitation sent"},
+			{"a member of the own organisation", url.Values{"email": {"new@alpha.example"}, "role": {"org-member"}}, 200, "Uitnodiging verstuurd"},
+			{"the same address again", url.Values{"email": {"new@alpha.example"}, "role": {"org-member"}}, 409, "heeft al een account"},
+			{"an analyst", url.Values{"email": {"x@alpha.example"}, "role": {"analyst"}}, 403, "niet toekennen"},
+			{"an administrator", url.Values{"email": {"y@alpha.example"}, "role": {"admin"}}, 403, "niet toekennen"},
+			{"not an address", url.Values{"email": {"nope"}, "role": {"org-member"}}, 422, "geen e-mailadres"},
+			{"into another organisation (ignored: always the own)", url.Values{"email": {"z@alpha.example"}, "role": {"org-admin"}, "org": {"b"}, "language": {"en"}}, 200, "Uitnodiging verstuurd"},
 			{"without CSRF token", url.Values{"email": {"w@alpha.example"}, "role": {"org-member"}, "csrf": {""}}, 403, ""},
 		}
 		for _, sc := range scenarios {
@@ -67,6 +67,10 @@ func TestInvitations(t *testing.T) {
 		}
 		if len(mail.all) != 2 {
 			t.Fatalf("invitations sent to %v", mail.all)
+		}
+		// Each invitation is in the language chosen for its recipient.
+		if !strings.Contains(mail.messages[0], "U bent uitgenodigd") || !strings.Contains(mail.messages[1], "You have been invited") || strings.Contains(mail.messages[1], "U bent") {
+			t.Fatalf("the invitations' languages:\n%s\n%s", mail.messages[0], mail.messages[1])
 		}
 	})
 }

@@ -192,6 +192,26 @@ func (s *DB) LoginSucceeded(ctx context.Context, userID int64) error {
 	return err
 }
 
+// SetUserLanguage implements store.AccountStore.
+func (s *DB) SetUserLanguage(ctx context.Context, userID int64, language string, a store.AuditEntry) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	r, err := tx.ExecContext(ctx, `UPDATE users SET language = $2 WHERE id = $1`, userID, language)
+	if err != nil {
+		return err
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return fmt.Errorf("user %d: %w", userID, store.ErrNotFound)
+	}
+	if err := s.audit(ctx, tx, a); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 // Audit implements store.AccountStore.
 func (s *DB) Audit(ctx context.Context, a store.AuditEntry) error { return s.audit(ctx, s.db, a) }
 

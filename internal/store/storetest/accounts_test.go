@@ -97,3 +97,27 @@ func TestAccounts(t *testing.T) {
 		}
 	})
 }
+
+func TestUserLanguage(t *testing.T) {
+	ForEachEngine(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		u, err := s.CreateUser(ctx, store.UserInput{Email: "analyst@cert.example", Role: store.RoleAnalyst, Language: "nl", Now: t0},
+			store.TokenInput{Hash: "setup-hash", Purpose: "setup", ExpiresAt: t0.Add(time.Hour)}, store.AuditEntry{At: t0, Action: "user.create"})
+		if err != nil || u.Language != "nl" {
+			t.Fatalf("create: %+v %v", u, err)
+		}
+		if err := s.SetUserLanguage(ctx, u.ID, "en", store.AuditEntry{At: t0, ActorID: u.ID, Action: "user.language", Detail: "en"}); err != nil {
+			t.Fatal(err)
+		}
+		if u, _ = s.User(ctx, u.ID); u.Language != "en" {
+			t.Fatalf("after choosing English: %q", u.Language)
+		}
+		if err := s.SetUserLanguage(ctx, u.ID+1, "en", store.AuditEntry{At: t0, Action: "user.language"}); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("an unknown user: %v", err)
+		}
+		log, _ := s.AuditLog(ctx, 0, 10)
+		if len(log) != 2 || log[0].Action != "user.language" || log[0].ActorID != u.ID || log[0].Detail != "en" {
+			t.Fatalf("audit log %+v", log)
+		}
+	})
+}

@@ -81,7 +81,8 @@ func screenshot(t *testing.T, name string) chromedp.Action {
 // TestPortalInABrowser: the first administrator sets up their account and invites an
 // organisation's administrator by e-mail, who sets a password, enrols TOTP, logs in,
 // adds a domain and proves it by DNS, uploads a CSV with a bad row, sees a notification
-// after an ingestion, downloads its CSV and gives feedback.
+// after an ingestion, downloads its CSV and gives feedback, all in Dutch (the language
+// they were invited in), then switches the portal to English.
 func TestPortalInABrowser(t *testing.T) {
 	chrome := chromiumPath(t)
 	ctx := context.Background()
@@ -159,7 +160,7 @@ func TestPortalInABrowser(t *testing.T) {
 		chromedp.WaitVisible("#code", chromedp.ByQuery), totp(), chromedp.Submit("#code", chromedp.ByQuery), waitText("main", "Overzicht", &page))
 	run("invite", chromedp.Navigate(srv.URL+"/users"), chromedp.SendKeys("#email", "admin@alpha.example", chromedp.ByQuery),
 		chromedp.SetValue("#role", "org-admin", chromedp.ByQuery), chromedp.SendKeys("#org", "alpha", chromedp.ByQuery),
-		screenshot(t, "00-invite"), chromedp.Submit("#email", chromedp.ByQuery), waitText("main", "Invitation sent", &page))
+		screenshot(t, "00-invite"), chromedp.Submit("#email", chromedp.ByQuery), waitText("main", "Uitnodiging verstuurd", &page))
 	invitation := mail.WaitFor(1, 10*time.Second)
 	if len(invitation) != 1 {
 		t.Fatal("no invitation e-mail")
@@ -181,7 +182,7 @@ func TestPortalInABrowser(t *testing.T) {
 		t.Fatalf("home page:\n%s", page)
 	}
 	run("add a domain", chromedp.Navigate(srv.URL+"/assets"), chromedp.SendKeys("#value", "*.alpha.example", chromedp.ByQuery),
-		chromedp.Submit("#value", chromedp.ByQuery), waitText("main", "1 added", &page))
+		chromedp.Submit("#value", chromedp.ByQuery), waitText("main", "1 toegevoegd", &page))
 	if !strings.Contains(page, "*.alpha.example") {
 		t.Fatalf("assets after adding:\n%s", page)
 	}
@@ -190,9 +191,9 @@ func TestPortalInABrowser(t *testing.T) {
 		chromedp.WaitVisible("code", chromedp.ByQuery), chromedp.Text("code", &record, chromedp.ByQuery))
 	token := strings.Trim(record[strings.Index(record, "TXT ")+4:], `"`)
 	dnsSrv.SetTXT("_baken-challenge.alpha.example", token)
-	run("check the domain", chromedp.Submit("td form", chromedp.ByQuery), waitText("main", "holds the token", &page),
+	run("check the domain", chromedp.Submit("td form", chromedp.ByQuery), waitText("main", "bevat de code", &page),
 		screenshot(t, "05-domain-verified"))
-	if !strings.Contains(page, "verified") {
+	if !strings.Contains(page, "bewezen") {
 		t.Fatalf("domains after the check:\n%s", page)
 	}
 	if got, _ := verify.CheckToken(ctx, verify.NewResolver(dnsSrv.Addr()), "alpha.example", token); got != verify.Verified {
@@ -201,7 +202,7 @@ func TestPortalInABrowser(t *testing.T) {
 	run("upload", chromedp.Navigate(srv.URL+"/assets"), chromedp.SetUploadFiles("#file", []string{upload}, chromedp.ByQuery),
 		chromedp.Submit("#file", chromedp.ByQuery), chromedp.WaitVisible("#rejected", chromedp.ByQuery),
 		chromedp.Text("#rejected", &page, chromedp.ByQuery), screenshot(t, "06-upload-with-a-bad-row"))
-	if !strings.Contains(page, "line 3") || !strings.Contains(page, "192.0.2.0/24") {
+	if !strings.Contains(page, "regel 3") || !strings.Contains(page, "192.0.2.0/24") {
 		t.Fatalf("upload result: %s", page)
 	}
 
@@ -246,12 +247,25 @@ func TestPortalInABrowser(t *testing.T) {
 	if !strings.Contains(page, "192.0.2.10") || !strings.Contains(csvText, "192.0.2.10") {
 		t.Fatalf("notification page or CSV lacks the system:\n%s\n%s", page, csvText)
 	}
-	run("feedback", chromedp.Click(`button[value="useful"]`, chromedp.ByQuery), waitText("main", "recorded", &page),
+	run("feedback", chromedp.Click(`button[value="useful"]`, chromedp.ByQuery), waitText("main", "vastgelegd", &page),
 		screenshot(t, "09-feedback"))
 	ns, _ := a.Store.Notifications(ctx, store.NotificationFilter{OrgID: org.ID})
 	fb, _ := a.Store.Feedback(ctx, ns[0].ID)
 	if fb["useful"] != 1 {
 		t.Fatalf("feedback recorded: %v\n%s", fb, page)
+	}
+
+	// The switch in the header: the same page again, in English, and English from then on.
+	var lang string
+	run("switch to English", chromedp.Click(`nav.languages button[value="en"]`, chromedp.ByQuery),
+		waitText("main", "Mark as resolved", &page), chromedp.AttributeValue("html", "lang", &lang, nil, chromedp.ByQuery),
+		screenshot(t, "10-notification-in-english"))
+	if lang != "en" || strings.Contains(page, "Markeren als opgelost") {
+		t.Fatalf("after switching to English: lang=%q\n%s", lang, page)
+	}
+	run("English from then on", chromedp.Navigate(srv.URL+"/assets"), waitText("main", "Upload a file", &page))
+	if u, _ := a.Store.UserByEmail(ctx, "admin@alpha.example"); u.Language != "en" {
+		t.Fatalf("the stored language: %q", u.Language)
 	}
 	fmt.Fprintln(os.Stderr, "screenshots in screenshots/")
 }
