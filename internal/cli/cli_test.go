@@ -208,7 +208,7 @@ func waitForURL(t *testing.T, out *syncBuffer) string {
 func TestUserCreate(t *testing.T) {
 	b := setup(t, "sqlite")
 	code, out, errOut := b.run("", "user", "create", "--role", "admin", "Admin@CERT.example")
-	if code != 0 || !regexp.MustCompile(`http://127\.0\.0\.1:8080/setup/[A-Za-z0-9_-]{40,}`).MatchString(out) {
+	if code != 0 || !regexp.MustCompile(`http://localhost:8080/setup/[A-Za-z0-9_-]{40,}`).MatchString(out) {
 		t.Fatalf("user create: %d %s %s", code, out, errOut)
 	}
 	for _, args := range [][]string{

@@ -96,7 +96,7 @@ func (c *Config) Settings() []Setting {
 		{"BAKEN_SMTP_URL", "smtp-url", "", "mail server: smtp://user:pass@host:587 (STARTTLS), smtps://host:465; empty keeps mail in the outbox", true, (*stringValue)(&c.SMTPURL)},
 		{"BAKEN_MAIL_FROM", "mail-from", "baken@localhost", "sender address of notifications", false, (*stringValue)(&c.MailFrom)},
 		{"BAKEN_SENDER_NAME", "sender-name", "Baken", "the CERT's name, as notifications are signed", false, (*stringValue)(&c.SenderName)},
-		{"BAKEN_PUBLIC_URL", "public-url", "http://127.0.0.1:8080", "where people reach baken serve: the base of links in e-mails", false, (*stringValue)(&c.PublicURL)},
+		{"BAKEN_PUBLIC_URL", "public-url", "http://localhost:8080", "where people reach baken serve: the base of links in e-mails and the site passkeys belong to", false, (*stringValue)(&c.PublicURL)},
 		{"BAKEN_SMTP_CONNECTIONS", "smtp-connections", "4", "connections kept open to the mail server", false, (*intValue)(&c.SMTPConnections)},
 		{"BAKEN_SMTP_DOMAIN_RATE", "smtp-domain-rate", "20", "messages per second to one recipient domain (0: no limit)", false, (*floatValue)(&c.SMTPDomainRate)},
 		{"BAKEN_PGP_KEY_FILE", "pgp-key-file", "", "armored OpenPGP private key that signs every notification; empty: unsigned", false, (*stringValue)(&c.PGPKeyFile)},
