@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/baken-cert/baken/internal/asset"
+	"github.com/baken-cert/baken/internal/auth/passkey"
 	"github.com/baken-cert/baken/internal/event"
 	"github.com/baken-cert/baken/internal/web"
 )
@@ -26,6 +27,11 @@ func (a *App) Handler() http.Handler {
 	portal.UseRIPE(a.ripeOwner)
 	if a.Sender != nil {
 		portal.UseMail(a.Sender, a.Config.MailFrom, a.Config.PublicURL)
+	}
+	if rp, err := passkey.New(a.Config.PublicURL, a.Config.SenderName); err == nil {
+		portal.UsePasskeys(rp)
+	} else {
+		a.Log.Info("the portal offers no passkeys", "reason", err)
 	}
 	portal.Routes(mux)
 	return mux

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -124,13 +123,5 @@ func (p *Portal) approve(w http.ResponseWriter, r *http.Request, req request) {
 		http.Error(w, p.t(r, "Approve or reject."), http.StatusBadRequest)
 		return
 	}
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return
-	}
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/approvals", http.StatusSeeOther)
+	p.changed(w, r, err, "/approvals")
 }

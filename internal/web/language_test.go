@@ -269,7 +269,8 @@ func TestEveryPageRenders(t *testing.T) {
 	v := newViews(false, slog.New(slog.DiscardHandler))
 	row := notificationRow{Ticket: "20261122-00000001", State: "sent"}
 	pages := map[string]any{
-		"login.html": loginPage{Error: "x"}, "code.html": loginPage{Error: "x"}, "setup.html": setupPage{Secret: "X", Error: "x"},
+		"login.html": loginPage{Error: "x"}, "code.html": loginPage{Error: "x", Passkeys: true}, "setup.html": setupPage{Secret: "X", Error: "x"},
+		"passkeys.html":   passkeysPage{Available: true, Keys: []passkeyRow{{Name: "x"}, {Name: "y", LastUsed: "x"}}},
 		"setup-done.html": setupPage{RecoveryCodes: []string{"x"}}, "reset.html": resetPage{Form: true, Error: "x"},
 		"home.html": homePage{OrgName: "x", Actions: []string{"x"}, Notes: []notificationRow{row}}, "sessions.html": homePage{Sessions: []sessionRow{{Current: true}}},
 		"assets.html":        assetsPage{CanEdit: true, Next: "x", Message: "x", Report: &registry.ImportReport{Rejected: []registry.RowError{{Line: 2}}}},

@@ -18,6 +18,8 @@ const (
 
 type loginPage struct {
 	Email, Error string
+	CSRF         string // the second step's, for a passkey
+	Passkeys     bool   // the user can log in with a passkey
 }
 
 func (p *Portal) loginForm(w http.ResponseWriter, r *http.Request) {
@@ -75,11 +77,22 @@ var totpPattern = regexp.MustCompile(`^\d{6}$`)
 
 // codeForm asks for the second factor of a session that passed the password.
 func (p *Portal) codeForm(w http.ResponseWriter, r *http.Request) {
-	if _, sess, err := p.session(r); err != nil || sess.MFADone {
+	plain, sess, err := p.session(r)
+	if err != nil || sess.MFADone {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	p.render(w, r, http.StatusOK, "code.html", loginPage{})
+	p.render(w, r, http.StatusOK, "code.html", p.codePage(r, plain, sess.User, ""))
+}
+
+// codePage is the second step's page: it offers the user's passkeys, when they have any.
+func (p *Portal) codePage(r *http.Request, plain string, u store.User, problem string) loginPage {
+	page := loginPage{Error: problem, CSRF: auth.CSRFToken([]byte(plain), "csrf")}
+	if p.passkeys != nil {
+		keys, err := p.store.Passkeys(r.Context(), u.ID)
+		page.Passkeys = err == nil && len(keys) > 0
+	}
+	return page
 }
 
 // code checks the second factor: a TOTP code (each used once) or a recovery code (each
@@ -103,19 +116,29 @@ func (p *Portal) code(w http.ResponseWriter, r *http.Request) {
 	}
 	if !ok {
 		p.failedLogin(r, u)
-		p.render(w, r, http.StatusUnauthorized, "code.html", loginPage{Error: p.t(r, "That code is not right, or was used already.")})
+		p.render(w, r, http.StatusUnauthorized, "code.html", p.codePage(r, plain, u, p.t(r, "That code is not right, or was used already.")))
 		return
 	}
-	newPlain, newHash := auth.NewToken()
-	if err := p.store.CompleteMFA(ctx, auth.HashToken(plain), newHash, p.now().Add(sessionLife)); err != nil {
+	if err := p.completeLogin(w, r, plain, u); err != nil {
 		p.fail(w, r, err)
 		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// completeLogin makes a session that passed both factors a signed-in one, under a new
+// id, and sets its cookie.
+func (p *Portal) completeLogin(w http.ResponseWriter, r *http.Request, plain string, u store.User) error {
+	ctx := r.Context()
+	newPlain, newHash := auth.NewToken()
+	if err := p.store.CompleteMFA(ctx, auth.HashToken(plain), newHash, p.now().Add(sessionLife)); err != nil {
+		return err
 	}
 	p.throttle.Success(u.Email)
 	p.store.LoginSucceeded(ctx, u.ID)
 	p.audit(ctx, u, "login", ipOf(r))
 	p.setCookie(w, newPlain, sessionLife)
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
 }
 
 func (p *Portal) logout(w http.ResponseWriter, r *http.Request, req request) {

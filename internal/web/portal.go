@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/baken-cert/baken/internal/auth"
+	"github.com/baken-cert/baken/internal/auth/passkey"
 	"github.com/baken-cert/baken/internal/notify"
 	"github.com/baken-cert/baken/internal/registry"
 	"github.com/baken-cert/baken/internal/safehttp"
@@ -45,6 +46,7 @@ type Portal struct {
 	from      string
 	publicURL string
 	issuer    string
+	passkeys  *passkey.RelyingParty // nil: passkeys are not offered
 	now       func() time.Time
 }
 
@@ -80,6 +82,7 @@ func (p *Portal) Routes(mux *http.ServeMux) {
 	p.contactRoutes(mux)
 	p.orgRoutes(mux)
 	p.approvalRoutes(mux)
+	p.passkeyRoutes(mux)
 	mux.Handle("GET /users", p.signedIn(p.usersForm))
 	mux.Handle("POST /users/invite", p.signedIn(p.invite))
 }
@@ -114,7 +117,7 @@ func (p *Portal) signedIn(h func(http.ResponseWriter, *http.Request, request)) h
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		}
-		if r.Method == http.MethodPost && !auth.CheckCSRF([]byte(plain), "csrf", r.FormValue("csrf")) {
+		if r.Method == http.MethodPost && !auth.CheckCSRF([]byte(plain), "csrf", csrfOf(r)) {
 			http.Error(w, p.t(r, "This form has expired or did not come from Baken: reload the page and try again."), http.StatusForbidden)
 			return
 		}
@@ -125,6 +128,15 @@ func (p *Portal) signedIn(h func(http.ResponseWriter, *http.Request, request)) h
 		}
 		h(w, r, request{session: sess, csrf: auth.CSRFToken([]byte(plain), "csrf"), ownOrgID: own})
 	})
+}
+
+// csrfOf is the CSRF token a request carries: in the header X-CSRF-Token (a script's
+// request) or the form field csrf.
+func csrfOf(r *http.Request) string {
+	if token := r.Header.Get("X-CSRF-Token"); token != "" {
+		return token
+	}
+	return r.FormValue("csrf")
 }
 
 // session returns the session of the request's cookie: its plain token and the session.
@@ -173,6 +185,19 @@ func ipOf(r *http.Request) string {
 func (p *Portal) audit(ctx context.Context, u store.User, action, detail string) {
 	if err := p.store.Audit(ctx, store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: u.OrgID, Action: action, Detail: detail}); err != nil {
 		p.log.Error("writing the audit log", "action", action, "err", err)
+	}
+}
+
+// changed answers a form that changed something: back to the page to, or 404 when what
+// the form named is not the user's to change (ErrNotFound), or an error page.
+func (p *Portal) changed(w http.ResponseWriter, r *http.Request, err error, to string) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		http.NotFound(w, r)
+	case err != nil:
+		p.fail(w, r, err)
+	default:
+		http.Redirect(w, r, to, http.StatusSeeOther)
 	}
 }
 

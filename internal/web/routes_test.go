@@ -11,6 +11,7 @@ import (
 // signedInRoutes are every portal route that needs a signed-in session.
 var signedInRoutes = []struct{ method, path string }{
 	{"GET", "/"}, {"GET", "/account/sessions"}, {"POST", "/account/sessions/revoke"}, {"POST", "/account/language"}, {"POST", "/logout"},
+	{"GET", "/account/passkeys"}, {"POST", "/account/passkeys/begin"}, {"POST", "/account/passkeys/finish"}, {"POST", "/account/passkeys/remove"},
 	{"GET", "/assets"}, {"POST", "/assets"}, {"POST", "/assets/remove"}, {"POST", "/assets/upload"}, {"GET", "/assets/export"},
 	{"GET", "/domains"}, {"POST", "/domains/check"},
 	{"GET", "/contacts"}, {"POST", "/contacts"}, {"POST", "/contacts/remove"}, {"POST", "/contacts/securitytxt"}, {"POST", "/preferences"},

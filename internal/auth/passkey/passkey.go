@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -94,14 +93,18 @@ func (rp *RelyingParty) BeginRegistration(u store.User, keys []store.Passkey) (o
 	return encode(creation, session)
 }
 
-// FinishRegistration checks the browser's answer r to BeginRegistration and returns the
-// new credential's id and what to store of it.
-func (rp *RelyingParty) FinishRegistration(u store.User, keys []store.Passkey, state string, r *http.Request) (id, credential []byte, err error) {
+// FinishRegistration checks the browser's answer to BeginRegistration (the JSON of the
+// PublicKeyCredential) and returns the new credential's id and what to store of it.
+func (rp *RelyingParty) FinishRegistration(u store.User, keys []store.Passkey, state string, answer []byte) (id, credential []byte, err error) {
 	wu, session, err := decode(u, keys, state)
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := rp.w.FinishRegistration(wu, session, r)
+	parsed, err := protocol.ParseCredentialCreationResponseBytes(answer)
+	if err != nil {
+		return nil, nil, explain(err)
+	}
+	c, err := rp.w.CreateCredential(wu, session, parsed)
 	if err != nil {
 		return nil, nil, explain(err)
 	}
@@ -122,14 +125,19 @@ func (rp *RelyingParty) BeginLogin(u store.User, keys []store.Passkey) (options 
 	return encode(assertion, session)
 }
 
-// FinishLogin checks the browser's answer r to BeginLogin. It returns the passkey used
-// with its credential updated (the signature counter), to store.
-func (rp *RelyingParty) FinishLogin(u store.User, keys []store.Passkey, state string, r *http.Request) (store.Passkey, error) {
+// FinishLogin checks the browser's answer to BeginLogin (the JSON of the
+// PublicKeyCredential). It returns the passkey used with its credential updated (the
+// signature counter), to store.
+func (rp *RelyingParty) FinishLogin(u store.User, keys []store.Passkey, state string, answer []byte) (store.Passkey, error) {
 	wu, session, err := decode(u, keys, state)
 	if err != nil {
 		return store.Passkey{}, err
 	}
-	c, err := rp.w.FinishLogin(wu, session, r)
+	parsed, err := protocol.ParseCredentialRequestResponseBytes(answer)
+	if err != nil {
+		return store.Passkey{}, explain(err)
+	}
+	c, err := rp.w.ValidateLogin(wu, session, parsed)
 	if err != nil {
 		return store.Passkey{}, explain(err)
 	}

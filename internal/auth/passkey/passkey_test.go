@@ -3,8 +3,6 @@ package passkey_test
 import (
 	"bytes"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -12,8 +10,6 @@ import (
 	"github.com/baken-cert/baken/internal/auth/passkey/passkeytest"
 	"github.com/baken-cert/baken/internal/store"
 )
-
-func post(body []byte) *http.Request { return httptest.NewRequest("POST", "/", bytes.NewReader(body)) }
 
 func TestNeedsAHostName(t *testing.T) {
 	for _, u := range []string{"http://127.0.0.1:8080", "https://[2001:db8::1]/"} {
@@ -40,7 +36,7 @@ func register(t *testing.T, rp *passkey.RelyingParty, u store.User, a *passkeyte
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, cred, err := rp.FinishRegistration(u, nil, state, post(answer))
+	id, cred, err := rp.FinishRegistration(u, nil, state, answer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +61,7 @@ func TestRegisterAndLogIn(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return rp.FinishLogin(u, keys, state, post(answer))
+		return rp.FinishLogin(u, keys, state, answer)
 	}
 	used, err := login([]store.Passkey{key})
 	if err != nil || used.ID != key.ID || bytes.Equal(used.Credential, key.Credential) {
@@ -91,7 +87,7 @@ func TestRefusesWhatDoesNotBelong(t *testing.T) {
 		opts, _, _ := rp.BeginLogin(u, []store.Passkey{key})
 		_, state, _ := rp.BeginLogin(u, []store.Passkey{key})
 		answer, _ := a.Get(opts)
-		if _, err := rp.FinishLogin(u, []store.Passkey{key}, state, post(answer)); err == nil {
+		if _, err := rp.FinishLogin(u, []store.Passkey{key}, state, answer); err == nil {
 			t.Fatal("an answer to another challenge was accepted")
 		}
 	})
@@ -100,7 +96,7 @@ func TestRefusesWhatDoesNotBelong(t *testing.T) {
 		evil.Origin = "http://localhost.evil.example"
 		opts, state, _ := rp.BeginLogin(u, []store.Passkey{key})
 		answer, _ := evil.Get(opts)
-		if _, err := rp.FinishLogin(u, []store.Passkey{key}, state, post(answer)); err == nil {
+		if _, err := rp.FinishLogin(u, []store.Passkey{key}, state, answer); err == nil {
 			t.Fatal("an answer from another origin was accepted")
 		}
 	})
@@ -110,14 +106,14 @@ func TestRefusesWhatDoesNotBelong(t *testing.T) {
 		otherKey := register(t, rp, other, b)
 		opts, state, _ := rp.BeginLogin(u, []store.Passkey{key})
 		answer, _ := b.Get(opts)
-		if _, err := rp.FinishLogin(u, []store.Passkey{key}, state, post(answer)); err == nil {
+		if _, err := rp.FinishLogin(u, []store.Passkey{key}, state, answer); err == nil {
 			t.Fatalf("bob's key %x logged anna in", otherKey.CredentialID)
 		}
 	})
 	t.Run("no ceremony started", func(t *testing.T) {
 		opts, _, _ := rp.BeginLogin(u, []store.Passkey{key})
 		answer, _ := a.Get(opts)
-		if _, err := rp.FinishLogin(u, []store.Passkey{key}, "", post(answer)); err == nil {
+		if _, err := rp.FinishLogin(u, []store.Passkey{key}, "", answer); err == nil {
 			t.Fatal("accepted without a ceremony")
 		}
 	})

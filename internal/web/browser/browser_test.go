@@ -8,17 +8,20 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
 
 	"github.com/baken-cert/baken/internal/app"
@@ -88,14 +91,23 @@ func TestPortalInABrowser(t *testing.T) {
 	ctx := context.Background()
 	dnsSrv := dnstest.Start(t)
 	mail := smtptest.NewServer(t)
+	// The portal is reached as localhost, a host name, as passkeys need.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 	cfg, _ := config.Load(func(string) string { return "" })
-	cfg.DataDir, cfg.SMTPURL, cfg.DNSServer, cfg.SenderName = t.TempDir(), mail.URL(), dnsSrv.Addr(), "Digital Trust Center"
+	cfg.DataDir, cfg.SMTPURL, cfg.DNSServer, cfg.SenderName, cfg.PublicURL = t.TempDir(), mail.URL(), dnsSrv.Addr(), "Digital Trust Center", base
 	a, err := app.Open(ctx, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	srv := httptest.NewServer(a.Handler())
+	srv := httptest.NewUnstartedServer(a.Handler())
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
 	defer srv.Close()
 
 	reg := "organisation,org_ref,asset,contact_email,language\nAlpha B.V.,alpha,192.0.2.0/24,soc@alpha.example,nl\n"
@@ -152,13 +164,13 @@ func TestPortalInABrowser(t *testing.T) {
 			return chromedp.SendKeys("#code", code, chromedp.ByQuery).Do(ctx)
 		})
 	}
-	run("administrator set-up", chromedp.Navigate(srv.URL+"/setup/"+adminLink), chromedp.Text("#secret", &secret, chromedp.ByQuery),
+	run("administrator set-up", chromedp.Navigate(base+"/setup/"+adminLink), chromedp.Text("#secret", &secret, chromedp.ByQuery),
 		chromedp.SendKeys("#password", password, chromedp.ByQuery), chromedp.SendKeys("#password2", password, chromedp.ByQuery),
 		totp(), chromedp.Submit("#code", chromedp.ByQuery), chromedp.WaitVisible("#recovery-codes", chromedp.ByQuery))
-	run("administrator logs in", chromedp.Navigate(srv.URL+"/login"), chromedp.SendKeys("#email", "admin@cert.example", chromedp.ByQuery),
+	run("administrator logs in", chromedp.Navigate(base+"/login"), chromedp.SendKeys("#email", "admin@cert.example", chromedp.ByQuery),
 		chromedp.SendKeys("#password", password, chromedp.ByQuery), chromedp.Submit("#password", chromedp.ByQuery),
 		chromedp.WaitVisible("#code", chromedp.ByQuery), totp(), chromedp.Submit("#code", chromedp.ByQuery), waitText("main", "Overzicht", &page))
-	run("invite", chromedp.Navigate(srv.URL+"/users"), chromedp.SendKeys("#email", "admin@alpha.example", chromedp.ByQuery),
+	run("invite", chromedp.Navigate(base+"/users"), chromedp.SendKeys("#email", "admin@alpha.example", chromedp.ByQuery),
 		chromedp.SetValue("#role", "org-admin", chromedp.ByQuery), chromedp.SendKeys("#org", "alpha", chromedp.ByQuery),
 		screenshot(t, "00-invite"), chromedp.Submit("#email", chromedp.ByQuery), waitText("main", "Uitnodiging verstuurd", &page))
 	invitation := mail.WaitFor(1, 10*time.Second)
@@ -171,23 +183,23 @@ func TestPortalInABrowser(t *testing.T) {
 		t.Fatalf("invitation:\n%s", body)
 	}
 	plain = m[1]
-	run("set-up page", chromedp.Navigate(srv.URL+"/setup/"+plain), chromedp.Text("#secret", &secret, chromedp.ByQuery), screenshot(t, "01-setup"))
+	run("set-up page", chromedp.Navigate(base+"/setup/"+plain), chromedp.Text("#secret", &secret, chromedp.ByQuery), screenshot(t, "01-setup"))
 	run("set-up", chromedp.SendKeys("#password", password, chromedp.ByQuery), chromedp.SendKeys("#password2", password, chromedp.ByQuery),
 		totp(), chromedp.Submit("#code", chromedp.ByQuery), chromedp.WaitVisible("#recovery-codes", chromedp.ByQuery), screenshot(t, "02-recovery-codes"))
-	run("log in", chromedp.Navigate(srv.URL+"/login"), chromedp.SendKeys("#email", "admin@alpha.example", chromedp.ByQuery),
+	run("log in", chromedp.Navigate(base+"/login"), chromedp.SendKeys("#email", "admin@alpha.example", chromedp.ByQuery),
 		chromedp.SendKeys("#password", password, chromedp.ByQuery), screenshot(t, "03-login"), chromedp.Submit("#password", chromedp.ByQuery),
 		chromedp.WaitVisible("#code", chromedp.ByQuery), totp(), chromedp.Submit("#code", chromedp.ByQuery),
 		waitText("main", "Alpha B.V.", &page), screenshot(t, "04-home"))
 	if !strings.Contains(page, "Alpha B.V.") {
 		t.Fatalf("home page:\n%s", page)
 	}
-	run("add a domain", chromedp.Navigate(srv.URL+"/assets"), chromedp.SendKeys("#value", "*.alpha.example", chromedp.ByQuery),
+	run("add a domain", chromedp.Navigate(base+"/assets"), chromedp.SendKeys("#value", "*.alpha.example", chromedp.ByQuery),
 		chromedp.Submit("#value", chromedp.ByQuery), waitText("main", "1 toegevoegd", &page))
 	if !strings.Contains(page, "*.alpha.example") {
 		t.Fatalf("assets after adding:\n%s", page)
 	}
 	var record string
-	run("get a code", chromedp.Navigate(srv.URL+"/domains"), chromedp.Click(`button[name="start"]`, chromedp.ByQuery),
+	run("get a code", chromedp.Navigate(base+"/domains"), chromedp.Click(`button[name="start"]`, chromedp.ByQuery),
 		chromedp.WaitVisible("code", chromedp.ByQuery), chromedp.Text("code", &record, chromedp.ByQuery))
 	token := strings.Trim(record[strings.Index(record, "TXT ")+4:], `"`)
 	dnsSrv.SetTXT("_baken-challenge.alpha.example", token)
@@ -199,7 +211,7 @@ func TestPortalInABrowser(t *testing.T) {
 	if got, _ := verify.CheckToken(ctx, verify.NewResolver(dnsSrv.Addr()), "alpha.example", token); got != verify.Verified {
 		t.Fatalf("the test DNS server does not serve the token")
 	}
-	run("upload", chromedp.Navigate(srv.URL+"/assets"), chromedp.SetUploadFiles("#file", []string{upload}, chromedp.ByQuery),
+	run("upload", chromedp.Navigate(base+"/assets"), chromedp.SetUploadFiles("#file", []string{upload}, chromedp.ByQuery),
 		chromedp.Submit("#file", chromedp.ByQuery), chromedp.WaitVisible("#rejected", chromedp.ByQuery),
 		chromedp.Text("#rejected", &page, chromedp.ByQuery), screenshot(t, "06-upload-with-a-bad-row"))
 	if !strings.Contains(page, "regel 3") || !strings.Contains(page, "192.0.2.0/24") {
@@ -221,11 +233,11 @@ func TestPortalInABrowser(t *testing.T) {
 		t.Fatalf("%d e-mails, want the invitation and the notification", mail.Count())
 	}
 	var csvText, location string
-	run("notification", chromedp.Navigate(srv.URL+"/notifications"), screenshot(t, "07-notifications"),
+	run("notification", chromedp.Navigate(base+"/notifications"), screenshot(t, "07-notifications"),
 		chromedp.Click("tbody a", chromedp.ByQuery), waitText("main", "192.0.2.10", &page),
 		screenshot(t, "08-notification"), chromedp.Location(&location),
-		// The download link, fetched with the browser's own session cookie (the page's
-		// Content-Security-Policy forbids scripts to fetch anything).
+		// The download link, fetched as a download would be: with the browser's own
+		// session cookie.
 		chromedp.ActionFunc(func(ctx context.Context) error {
 			cookies, err := network.GetCookies().Do(ctx)
 			if err != nil {
@@ -263,9 +275,32 @@ func TestPortalInABrowser(t *testing.T) {
 	if lang != "en" || strings.Contains(page, "Markeren als opgelost") {
 		t.Fatalf("after switching to English: lang=%q\n%s", lang, page)
 	}
-	run("English from then on", chromedp.Navigate(srv.URL+"/assets"), waitText("main", "Upload a file", &page))
+	run("English from then on", chromedp.Navigate(base+"/assets"), waitText("main", "Upload a file", &page))
 	if u, _ := a.Store.UserByEmail(ctx, "admin@alpha.example"); u.Language != "en" {
 		t.Fatalf("the stored language: %q", u.Language)
+	}
+
+	// A passkey, made by the browser's (virtual, CTAP2) authenticator on the passkeys
+	// page, then used for the second step of a login instead of the code.
+	run("add a passkey", webauthn.Enable(), chromedp.ActionFunc(func(ctx context.Context) error {
+		_, err := webauthn.AddVirtualAuthenticator(&webauthn.VirtualAuthenticatorOptions{Protocol: webauthn.AuthenticatorProtocolCtap2,
+			Transport: webauthn.AuthenticatorTransportInternal, HasResidentKey: true, HasUserVerification: true, IsUserVerified: true,
+			AutomaticPresenceSimulation: true}).Do(ctx)
+		return err
+	}), chromedp.Navigate(base+"/account/passkeys"), chromedp.WaitVisible(`button[data-passkey="register"]`, chromedp.ByQuery),
+		chromedp.SendKeys("#passkey-name", "Chromium", chromedp.ByQuery), chromedp.Click(`button[data-passkey="register"]`, chromedp.ByQuery),
+		waitText("main", "Chromium", &page), screenshot(t, "11-passkeys"))
+	run("log out and in with the passkey", chromedp.Navigate(base+"/"), chromedp.Click(`form[action="/logout"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible("#email", chromedp.ByQuery), chromedp.SendKeys("#email", "admin@alpha.example", chromedp.ByQuery),
+		chromedp.SendKeys("#password", password, chromedp.ByQuery), chromedp.Submit("#password", chromedp.ByQuery),
+		chromedp.WaitVisible(`button[data-passkey="login"]`, chromedp.ByQuery), chromedp.Click(`button[data-passkey="login"]`, chromedp.ByQuery),
+		waitText("main", "Alpha B.V.", &page), chromedp.Location(&location))
+	if location != base+"/" {
+		t.Fatalf("after the passkey: at %s", location)
+	}
+	u, _ := a.Store.UserByEmail(ctx, "admin@alpha.example")
+	if keys, _ := a.Store.Passkeys(ctx, u.ID); len(keys) != 1 || keys[0].Name != "Chromium" || keys[0].LastUsedAt.IsZero() {
+		t.Fatalf("the passkey in the store: %+v", keys)
 	}
 	fmt.Fprintln(os.Stderr, "screenshots in screenshots/")
 }
