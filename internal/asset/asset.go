@@ -6,7 +6,6 @@
 package asset
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -14,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
+
+	"github.com/baken-cert/baken/internal/problem"
 )
 
 // Kind is the kind of an asset.
@@ -136,24 +137,25 @@ func (a Asset) DomainName() (string, bool) {
 // The unspecified addresses 0.0.0.0 and :: and the prefixes 0.0.0.0/0 and ::/0 are
 // accepted on purpose: an analyst may register a catch-all.
 //
-// The error says, in words a person understands, what is wrong with the value.
+// The error, a *problem.Problem, says in words a person understands what is wrong
+// with the value.
 func Parse(value string) (Asset, error) {
 	v := strings.TrimSpace(value)
 	switch {
 	case !utf8.ValidString(v):
-		return Asset{}, fmt.Errorf("%q is not valid UTF-8 text", value)
+		return Asset{}, problem.New("%q is not valid UTF-8 text", value)
 	case v == "":
-		return Asset{}, errors.New("the asset is empty")
+		return Asset{}, problem.New("the asset is empty")
 	case strings.HasPrefix(v, "@"):
 		d, err := NormaliseDomain(v[1:])
 		if err != nil {
-			return Asset{}, fmt.Errorf("e-mail domain %q: %w", value, err)
+			return Asset{}, problem.New("e-mail domain %q: %v", value, err)
 		}
 		return Asset{EmailDomain, "@" + d}, nil
 	case strings.HasPrefix(v, "*."):
 		d, err := NormaliseDomain(v[2:])
 		if err != nil {
-			return Asset{}, fmt.Errorf("domain %q: %w", value, err)
+			return Asset{}, problem.New("domain %q: %v", value, err)
 		}
 		return Asset{DomainTree, "*." + d}, nil
 	case strings.Contains(v, "/"):
@@ -161,7 +163,7 @@ func Parse(value string) (Asset, error) {
 	case isASN(v):
 		n, err := strconv.ParseUint(v[2:], 10, 32)
 		if err != nil || n == 0 {
-			return Asset{}, fmt.Errorf("%q is not a valid AS number (AS1 to AS4294967295)", value)
+			return Asset{}, problem.New("%q is not a valid AS number (AS1 to AS4294967295)", value)
 		}
 		return Asset{ASN, "AS" + strconv.FormatUint(n, 10)}, nil
 	}
@@ -169,31 +171,32 @@ func Parse(value string) (Asset, error) {
 		return addressAsset(ip), nil
 	}
 	if looksLikeAddress(v) {
-		return Asset{}, fmt.Errorf("%q is not a valid IP address", value)
+		return Asset{}, problem.New("%q is not a valid IP address", value)
 	}
 	d, err := NormaliseDomain(v)
 	if err != nil {
-		return Asset{}, fmt.Errorf("domain %q: %w", value, err)
+		return Asset{}, problem.New("domain %q: %v", value, err)
 	}
 	// IDNA maps full-width digits and drops invisible characters, so a name can come
 	// out as digits and dots; as a domain it would not parse back to itself.
 	if looksLikeAddress(d) {
 		if ip, err := netip.ParseAddr(d); err == nil {
-			return Asset{}, fmt.Errorf("%q is not a valid IP address; did you mean %s?", value, ip)
+			return Asset{}, problem.New("%q is not a valid IP address; did you mean %s?", value, ip)
 		}
-		return Asset{}, fmt.Errorf("%q is not a valid IP address", value)
+		return Asset{}, problem.New("%q is not a valid IP address", value)
 	}
 	return Asset{Domain, d}, nil
 }
 
-// ParseKind parses value and checks that it is of kind want; an empty want accepts any kind.
+// ParseKind parses value and checks that it is of kind want; an empty want accepts any
+// kind. Its error is a *problem.Problem, as Parse's.
 func ParseKind(want Kind, value string) (Asset, error) {
 	a, err := Parse(value)
 	if err != nil {
 		return Asset{}, err
 	}
 	if want != "" && a.Kind != want {
-		return Asset{}, fmt.Errorf("%q is a %s, not a %s", value, a.Kind, want)
+		return Asset{}, problem.New("%q is a %s, not a %s", value, a.Kind, want)
 	}
 	return a, nil
 }
@@ -201,16 +204,16 @@ func ParseKind(want Kind, value string) (Asset, error) {
 func parsePrefix(orig, v string) (Asset, error) {
 	p, err := netip.ParsePrefix(v)
 	if err != nil {
-		return Asset{}, fmt.Errorf("%q is not a valid IP prefix (write it as 192.0.2.0/24 or 2001:db8::/32)", orig)
+		return Asset{}, problem.New("%q is not a valid IP prefix (write it as 192.0.2.0/24 or 2001:db8::/32)", orig)
 	}
 	if p.Addr().Is4In6() {
-		return Asset{}, fmt.Errorf("%q is an IPv4-mapped IPv6 prefix; write the IPv4 prefix instead", orig)
+		return Asset{}, problem.New("%q is an IPv4-mapped IPv6 prefix; write the IPv4 prefix instead", orig)
 	}
 	if p.Addr().Zone() != "" {
-		return Asset{}, fmt.Errorf("%q has a zone; prefixes have none", orig)
+		return Asset{}, problem.New("%q has a zone; prefixes have none", orig)
 	}
 	if m := p.Masked(); m != p {
-		return Asset{}, fmt.Errorf("%q has host bits set; did you mean %s?", orig, m)
+		return Asset{}, problem.New("%q has host bits set; did you mean %s?", orig, m)
 	}
 	if p.IsSingleIP() {
 		return addressAsset(p.Addr()), nil
@@ -263,31 +266,31 @@ var domainProfile = idna.New(
 // NormaliseDomain returns the canonical form of a domain name: lower case, IDNA A-labels,
 // no trailing dot. It refuses names that cannot be registered in the DNS, text that is
 // not UTF-8, names ending in more than one dot, and single labels ("localhost"), which
-// no organisation owns.
+// no organisation owns. Its error is a *problem.Problem.
 func NormaliseDomain(name string) (string, error) {
 	name = strings.TrimSpace(name)
 	if !utf8.ValidString(name) {
-		return "", errors.New("not valid UTF-8 text")
+		return "", problem.New("not valid UTF-8 text")
 	}
 	// IDNA would keep a second trailing dot as an empty root label ("localhost.." as
 	// "localhost."), and it maps the ideographic and full-width full stops to dots.
 	trimmed := strings.TrimRightFunc(name, isFullStop)
 	if utf8.RuneCountInString(name[len(trimmed):]) > 1 {
-		return "", errors.New("a domain name ends with at most one dot")
+		return "", problem.New("a domain name ends with at most one dot")
 	}
 	name = trimmed
 	if name == "" {
-		return "", errors.New("the domain name is empty")
+		return "", problem.New("the domain name is empty")
 	}
 	ascii, err := domainProfile.ToASCII(name)
 	if err != nil {
-		return "", fmt.Errorf("not a valid domain name (%v)", unwrapIDNA(err))
+		return "", problem.New("not a valid domain name (%v)", unwrapIDNA(err))
 	}
 	if strings.HasSuffix(ascii, ".") { // some other character that IDNA maps to a dot
-		return "", errors.New("a domain name ends with at most one dot")
+		return "", problem.New("a domain name ends with at most one dot")
 	}
 	if !strings.Contains(ascii, ".") {
-		return "", errors.New("a domain name needs at least two labels, like example.nl")
+		return "", problem.New("a domain name needs at least two labels, like example.nl")
 	}
 	return ascii, nil
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/baken-cert/baken/internal/problem"
 )
 
 // parseTests are values people write, and what Parse makes of them: a kind and a
@@ -113,6 +115,10 @@ func TestParse(t *testing.T) {
 		if tt.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.err) {
 				t.Errorf("Parse(%q) = %+v, %v; want an error containing %q", tt.in, a, err, tt.err)
+			}
+			// The portal translates the error: its format and arguments are kept.
+			if _, ok := err.(*problem.Problem); !ok {
+				t.Errorf("Parse(%q): the error %T is no problem to translate", tt.in, err)
 			}
 			continue
 		}

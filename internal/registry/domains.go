@@ -37,6 +37,14 @@ func (s *Service) ownsDomain(ctx context.Context, orgID int64, domain string) er
 	return fmt.Errorf("%s: %w", domain, ErrNotRegistered)
 }
 
+// What a check of a domain found, kept as its challenge's detail: in English, which
+// the portal translates.
+const (
+	DetailVerified = "the TXT record holds the token"
+	DetailLapsed   = "the TXT record with the token is gone"
+	DetailMissing  = "no TXT record with the token yet"
+)
+
 // CheckDomain looks up the challenge's TXT record now and records what it found: the
 // domain's assets become dns-verified, or lapsed when a verified token has gone. A DNS
 // failure changes nothing and is returned.
@@ -48,11 +56,11 @@ func (s *Service) CheckDomain(ctx context.Context, r verify.Resolver, c store.Ch
 	c.CheckedAt = time.Now()
 	switch {
 	case res == verify.Verified:
-		c.State, c.Detail = store.ChallengeVerified, "the TXT record holds the token"
+		c.State, c.Detail = store.ChallengeVerified, DetailVerified
 	case c.State == store.ChallengeVerified || c.State == store.ChallengeLapsed:
-		c.State, c.Detail = store.ChallengeLapsed, "the TXT record with the token is gone"
+		c.State, c.Detail = store.ChallengeLapsed, DetailLapsed
 	default:
-		c.Detail = "no TXT record with the token yet"
+		c.Detail = DetailMissing
 	}
 	err = s.store.RecordCheck(ctx, c, store.AuditEntry{At: c.CheckedAt, ActorID: actorID, OrgID: c.OrgID,
 		Action: "domain.check", Detail: c.Domain + ": " + c.State})

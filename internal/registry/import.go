@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net/mail"
 	"sort"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/baken-cert/baken/internal/asset"
+	"github.com/baken-cert/baken/internal/problem"
 	"github.com/baken-cert/baken/internal/store"
 )
 
@@ -53,7 +53,8 @@ const stageBatch = 10000
 
 // Import reads an import file and writes its organisations, contacts and assets. Bad rows
 // are reported in the report with their line and reason; the good rows are imported. The
-// error is for a file that cannot be read or written at all, in which case nothing changes.
+// error is for a file that cannot be read or written at all, in which case nothing changes;
+// it is a *problem.Problem when it is the file's fault (no header, a line too long).
 func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (ImportReport, error) {
 	rows, err := newRowReader(r, opts.Format, opts.Org == nil)
 	if err != nil {
@@ -84,12 +85,12 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (
 		}
 		if err != nil {
 			stage.wait()
-			return ImportReport{}, fmt.Errorf("reading the file: %w", err)
+			return ImportReport{}, problem.New("reading the file: %v", err)
 		}
 		rep.Rows++
 		a, ok, err := b.add(row)
 		if err != nil {
-			rep.Rejected = append(rep.Rejected, RowError{Line: row.Line, Reason: err.Error()})
+			rep.Rejected = append(rep.Rejected, rejectRow(row.Line, err))
 			continue
 		}
 		if ok {
@@ -147,20 +148,20 @@ func newImportBuilder(opts ImportOptions) *importBuilder {
 func (b *importBuilder) add(row Row) (store.AssetInput, bool, error) {
 	if o := b.opts.Org; o != nil {
 		if (row.OrgRef != "" && row.OrgRef != o.Ref) || (row.OrgRef == "" && row.Organisation != "" && row.Organisation != o.Name) {
-			return store.AssetInput{}, false, fmt.Errorf("this row names another organisation; you can only upload the assets of %s", o.Name)
+			return store.AssetInput{}, false, problem.New("this row names another organisation; you can only upload the assets of %s", o.Name)
 		}
 		if row.Parent != "" {
-			return store.AssetInput{}, false, errors.New("only an analyst can set the parent of an organisation")
+			return store.AssetInput{}, false, problem.New("only an analyst can set the parent of an organisation")
 		}
 		row.OrgRef, row.Organisation, row.Sector = o.Ref, o.Name, ""
 	}
 	if row.Organisation == "" {
-		return store.AssetInput{}, false, errors.New("the organisation is empty")
+		return store.AssetInput{}, false, problem.New("the organisation is empty")
 	}
 	ref := cmp.Or(row.OrgRef, row.Organisation)
 	b.lines[ref] = append(b.lines[ref], row.Line)
 	if row.Parent == ref {
-		return store.AssetInput{}, false, fmt.Errorf("organisation %q cannot be its own parent", ref)
+		return store.AssetInput{}, false, problem.New("organisation %q cannot be its own parent", ref)
 	}
 	var contact store.ContactInput
 	if row.ContactEmail != "" || row.Language != "" {
@@ -206,11 +207,11 @@ func (b *importBuilder) org(ref string, row Row) error {
 	}
 	switch {
 	case o.in.Name != row.Organisation:
-		return fmt.Errorf("organisation %q is called %q on line %d", ref, o.in.Name, o.firstLine)
+		return problem.New("organisation %q is called %q on line %d", ref, o.in.Name, o.firstLine)
 	case row.Sector != "" && o.in.Sector != "" && row.Sector != o.in.Sector:
-		return fmt.Errorf("organisation %q has sector %q on line %d", ref, o.in.Sector, o.firstLine)
+		return problem.New("organisation %q has sector %q on line %d", ref, o.in.Sector, o.firstLine)
 	case row.Parent != "" && o.in.ParentRef != "" && row.Parent != o.in.ParentRef:
-		return fmt.Errorf("organisation %q has parent %q on line %d", ref, o.in.ParentRef, o.firstLine)
+		return problem.New("organisation %q has parent %q on line %d", ref, o.in.ParentRef, o.firstLine)
 	}
 	o.in.Sector = cmp.Or(o.in.Sector, row.Sector)
 	o.in.ParentRef = cmp.Or(o.in.ParentRef, row.Parent)
@@ -219,7 +220,7 @@ func (b *importBuilder) org(ref string, row Row) error {
 
 func (b *importBuilder) contact(ref string, row Row) (store.ContactInput, error) {
 	if row.ContactEmail == "" {
-		return store.ContactInput{}, errors.New("a language needs a contact_email")
+		return store.ContactInput{}, problem.New("a language needs a contact_email")
 	}
 	email, err := NormaliseEmail(row.ContactEmail)
 	if err != nil {
@@ -227,21 +228,22 @@ func (b *importBuilder) contact(ref string, row Row) (store.ContactInput, error)
 	}
 	lang := strings.ToLower(cmp.Or(row.Language, b.opts.DefaultLanguage))
 	if lang != "nl" && lang != "en" {
-		return store.ContactInput{}, fmt.Errorf("language %q: want nl or en", row.Language)
+		return store.ContactInput{}, problem.New("language %q: want nl or en", row.Language)
 	}
 	return store.ContactInput{OrgRef: ref, Email: email, Role: "security", Language: lang}, nil
 }
 
-// NormaliseEmail checks an e-mail address and lower-cases its domain.
+// NormaliseEmail checks an e-mail address and lower-cases its domain. Its error is a
+// *problem.Problem.
 func NormaliseEmail(s string) (string, error) {
 	addr, err := mail.ParseAddress(s)
 	if err != nil || addr.Name != "" || !strings.Contains(addr.Address, "@") {
-		return "", fmt.Errorf("contact_email %q is not an e-mail address", s)
+		return "", problem.New("contact_email %q is not an e-mail address", s)
 	}
 	local, domain, _ := strings.Cut(addr.Address, "@")
 	d, err := asset.NormaliseDomain(domain)
 	if err != nil {
-		return "", fmt.Errorf("contact_email %q: %w", s, err)
+		return "", problem.New("contact_email %q: %v", s, err)
 	}
 	return local + "@" + d, nil
 }
@@ -259,7 +261,7 @@ func (s *Service) checkParents(ctx context.Context, b *importBuilder) []RowError
 		if _, err := s.store.Organisation(ctx, p); err == nil {
 			continue
 		}
-		out = append(out, RowError{Line: o.firstLine, Reason: fmt.Sprintf("parent %q is not a known organisation: %q was imported without a parent", p, ref)})
+		out = append(out, rejectRow(o.firstLine, problem.New("parent %q is not a known organisation: %q was imported without a parent", p, ref)))
 		o.in.ParentRef = ""
 	}
 	return out

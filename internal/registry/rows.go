@@ -10,6 +10,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/baken-cert/baken/internal/problem"
 )
 
 // Format is the format of an import file.
@@ -50,9 +52,29 @@ type Row struct {
 type RowError struct {
 	Line   int    `json:"line"`
 	Reason string `json:"reason"`
+	// Problem is Reason as a text the portal translates; nil for a reason in other
+	// words than Baken's own.
+	Problem *problem.Problem `json:"-"`
 }
 
 func (e RowError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Reason) }
+
+// rejectRow returns the RowError of line for err, with its problem when it is one.
+func rejectRow(line int, err error) RowError {
+	p, _ := err.(*problem.Problem)
+	return RowError{Line: line, Reason: err.Error(), Problem: p}
+}
+
+// csvProblem returns the problem of a row encoding/csv cannot read, in its words.
+func csvProblem(err error) error {
+	switch {
+	case errors.Is(err, csv.ErrBareQuote):
+		return problem.New(`bare " in non-quoted-field`)
+	case errors.Is(err, csv.ErrQuote):
+		return problem.New(`extraneous or missing " in quoted-field`)
+	}
+	return err
+}
 
 // rowReader reads rows one at a time. Next returns io.EOF at the end, a RowError for a
 // row that cannot be read (the next call goes on), any other error for a file that
@@ -86,10 +108,10 @@ func newCSVRows(r io.Reader, requireOrg bool) (*csvRows, error) {
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, errors.New("the file is empty: it needs a header row with at least the columns organisation and asset")
+		return nil, problem.New("the file is empty: it needs a header row with at least the columns organisation and asset")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading the header row: %w", err)
+		return nil, problem.New("reading the header row: %v", err)
 	}
 	c := &csvRows{r: cr, index: make(map[string]int)}
 	for i, h := range header {
@@ -99,7 +121,7 @@ func newCSVRows(r io.Reader, requireOrg bool) (*csvRows, error) {
 			continue
 		}
 		if _, dup := c.index[name]; dup {
-			return nil, fmt.Errorf("the header names the column %q twice", name)
+			return nil, problem.New("the header names the column %q twice", name)
 		}
 		c.index[name] = i
 	}
@@ -109,7 +131,7 @@ func newCSVRows(r io.Reader, requireOrg bool) (*csvRows, error) {
 	}
 	for _, need := range required {
 		if _, ok := c.index[need]; !ok {
-			return nil, fmt.Errorf("the header row has no %q column (it has: %s); the columns are: %s",
+			return nil, problem.New("the header row has no %q column (it has: %s); the columns are: %s",
 				need, strings.Join(header, ", "), strings.Join(Columns, ", "))
 		}
 	}
@@ -123,7 +145,7 @@ func (c *csvRows) Next() (Row, error) {
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return Row{}, RowError{Line: pe.StartLine, Reason: pe.Err.Error()}
+			return Row{}, rejectRow(pe.StartLine, csvProblem(pe.Err))
 		}
 		return Row{}, err
 	}
@@ -135,7 +157,7 @@ func (c *csvRows) Next() (Row, error) {
 		return ""
 	}
 	if len(rec) > len(c.index)+len(c.ignored) {
-		return Row{}, RowError{Line: line, Reason: fmt.Sprintf("the row has %d fields, the header %d", len(rec), len(c.index)+len(c.ignored))}
+		return Row{}, rejectRow(line, problem.New("the row has %d fields, the header %d", len(rec), len(c.index)+len(c.ignored)))
 	}
 	return Row{
 		Line: line, Organisation: field("organisation"), Asset: field("asset"), OrgRef: field("org_ref"),
@@ -165,14 +187,14 @@ func (j *jsonRows) Next() (Row, error) {
 		}
 		var row Row
 		if err := json.Unmarshal(b, &row); err != nil {
-			return Row{}, RowError{Line: j.line, Reason: "not a JSON object with string fields: " + err.Error()}
+			return Row{}, rejectRow(j.line, problem.New("not a JSON object with string fields: %v", err))
 		}
 		row.Line = j.line
 		return row, nil
 	}
 	if err := j.sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return Row{}, fmt.Errorf("line %d is longer than 1 MiB", j.line+1)
+			return Row{}, problem.New("line %d is longer than 1 MiB", j.line+1)
 		}
 		return Row{}, err
 	}

@@ -3,7 +3,6 @@ package verify
 import (
 	"context"
 	"errors"
-	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baken-cert/baken/internal/problem"
 	"github.com/baken-cert/baken/internal/safehttp"
 )
 
@@ -28,11 +28,11 @@ const (
 // safehttp client. It fails if neither place has the file, if the server answers
 // other than 200, if the file is not text/plain, larger than MaxSecurityTxt, or
 // ends up (after redirects) elsewhere than on https. Problems with the file
-// itself are problems, not errors.
+// itself are problems, not errors. The error is a *problem.Problem.
 func Fetch(ctx context.Context, c *http.Client, domain string) (SecurityTxt, []Problem, error) {
 	host := normaliseDomain(domain)
 	if host == "" || strings.ContainsAny(host, "/?#@: \t") {
-		return SecurityTxt{}, nil, fmt.Errorf("fetching security.txt: %q is not a domain name", domain)
+		return SecurityTxt{}, nil, problem.New("fetching security.txt: %q is not a domain name", domain)
 	}
 	return fetch(ctx, c, "https://"+host, time.Now())
 }
@@ -49,24 +49,24 @@ func fetch(ctx context.Context, c *http.Client, base string, now time.Time) (Sec
 	}
 	where := resp.Request.URL
 	if resp.StatusCode != http.StatusOK {
-		return SecurityTxt{}, nil, fmt.Errorf("fetching security.txt: %s answered %s", where.Redacted(), resp.Status)
+		return SecurityTxt{}, nil, problem.New("fetching security.txt: %s answered %s", where.Redacted(), resp.Status)
 	}
 	if where.Scheme != "https" {
-		return SecurityTxt{}, nil, fmt.Errorf("fetching security.txt: redirected to %s, which is not https", where.Redacted())
+		return SecurityTxt{}, nil, problem.New("fetching security.txt: redirected to %s, which is not https", where.Redacted())
 	}
-	charsetProblem, err := checkContentType(resp.Header.Get("Content-Type"))
-	if err != nil {
-		return SecurityTxt{}, nil, fmt.Errorf("fetching security.txt: %s %w", where.Redacted(), err)
+	charsetProblem, badType := checkContentType(resp.Header.Get("Content-Type"))
+	if badType != nil {
+		return SecurityTxt{}, nil, problem.New("fetching security.txt: %s %v", where.Redacted(), badType)
 	}
 
 	st, problems := Parse(body, now)
 	st.URL = where.String()
-	if charsetProblem != "" {
-		problems = append(problems, Problem{Message: charsetProblem})
+	if charsetProblem != nil {
+		problems = append(problems, problemAt(0, charsetProblem))
 	}
 	if len(st.Canonical) > 0 && !slices.ContainsFunc(st.Canonical, sameURL(where)) {
-		problems = append(problems, Problem{Message: fmt.Sprintf(
-			"the file was found at %s, which is not among its Canonical URIs", where)})
+		problems = append(problems, problemAt(0, problem.New(
+			"the file was found at %s, which is not among its Canonical URIs", where)))
 	}
 	return st, problems, nil
 }
@@ -76,33 +76,33 @@ func get(ctx context.Context, c *http.Client, url string) ([]byte, *http.Respons
 	body, resp, err := safehttp.Get(ctx, c, url, MaxSecurityTxt)
 	switch {
 	case errors.Is(err, safehttp.ErrBodyTooLarge):
-		return nil, nil, fmt.Errorf("fetching security.txt: %s is larger than %d KiB: %w", url, MaxSecurityTxt>>10, err)
+		return nil, nil, problem.New("fetching security.txt: %s is larger than %d KiB: %v", url, MaxSecurityTxt>>10, err)
 	case err != nil:
-		return nil, nil, fmt.Errorf("fetching security.txt: %w", err)
+		return nil, nil, problem.New("fetching security.txt: %v", err)
 	}
 	return body, resp, nil
 }
 
 // checkContentType requires text/plain. RFC 9116 also asks for charset=utf-8; a
 // missing or other charset is returned as a problem (Parse checks the bytes).
-func checkContentType(ct string) (problem string, err error) {
+func checkContentType(ct string) (charsetProblem, badType *problem.Problem) {
 	if ct == "" {
-		return "", errors.New("has no Content-Type; text/plain is required")
+		return nil, problem.New("has no Content-Type; text/plain is required")
 	}
-	mediaType, params, err := mime.ParseMediaType(ct)
-	if err != nil {
-		return "", fmt.Errorf("has an unreadable Content-Type %q", ct)
+	mediaType, params, parseErr := mime.ParseMediaType(ct)
+	if parseErr != nil {
+		return nil, problem.New("has an unreadable Content-Type %q", ct)
 	}
 	if mediaType != "text/plain" {
-		return "", fmt.Errorf("is %s, not text/plain", mediaType)
+		return nil, problem.New("is %s, not text/plain", mediaType)
 	}
 	switch charset := strings.ToLower(params["charset"]); charset {
 	case "utf-8":
-		return "", nil
+		return nil, nil
 	case "":
-		return "the Content-Type has no charset; RFC 9116 asks for text/plain; charset=utf-8", nil
+		return problem.New("the Content-Type has no charset; RFC 9116 asks for text/plain; charset=utf-8"), nil
 	default:
-		return fmt.Sprintf("the Content-Type says charset=%s; RFC 9116 asks for utf-8", charset), nil
+		return problem.New("the Content-Type says charset=%s; RFC 9116 asks for utf-8", charset), nil
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/baken-cert/baken/internal/problem"
 	"github.com/baken-cert/baken/internal/safehttp"
 )
 
@@ -128,6 +129,9 @@ func TestFetch(t *testing.T) {
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("got error %v, want one containing %q", err, tt.wantErr)
+				}
+				if _, ok := err.(*problem.Problem); !ok {
+					t.Errorf("the error %T is no problem for the portal to translate", err)
 				}
 				return
 			}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/baken-cert/baken/internal/problem"
 )
 
 // SecurityTxt is what a security.txt file (RFC 9116) says. Fields keep the file's
@@ -44,6 +46,8 @@ type SecurityTxt struct {
 type Problem struct {
 	Line    int // 1-based; 0 for the file as a whole
 	Message string
+	// Text is Message as a text the portal translates.
+	Text *problem.Problem
 }
 
 func (p Problem) String() string {
@@ -87,7 +91,7 @@ func Parse(body []byte, now time.Time) (SecurityTxt, []Problem) {
 	p := &parser{now: now}
 	text := string(body)
 	if !utf8.ValidString(text) {
-		p.fail(0, "the file is not valid UTF-8")
+		p.fail(0, problem.New("the file is not valid UTF-8"))
 		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
 	text = strings.TrimPrefix(text, "\uFEFF") // a byte-order mark is harmless
@@ -153,7 +157,7 @@ func (p *parser) unwrapSigned(lines []line) []line {
 		signed = append(signed, l)
 	}
 	if i >= len(lines) {
-		p.fail(lines[first].n, "the signed message has no "+pgpSigBegin+" line")
+		p.fail(lines[first].n, problem.New("the signed message has no %s line", pgpSigBegin))
 		return signed
 	}
 	end := i + 1
@@ -161,12 +165,12 @@ func (p *parser) unwrapSigned(lines []line) []line {
 		end++
 	}
 	if end >= len(lines) {
-		p.fail(lines[i].n, "the signature has no "+pgpSigEnd+" line")
+		p.fail(lines[i].n, problem.New("the signature has no %s line", pgpSigEnd))
 		return signed
 	}
 	for _, l := range lines[end+1:] {
 		if strings.TrimSpace(l.text) != "" {
-			p.note(l.n, "text after the signature is ignored")
+			p.note(l.n, problem.New("text after the signature is ignored"))
 			break
 		}
 	}
@@ -181,12 +185,12 @@ func (p *parser) parseLine(l line) {
 	}
 	name, value, ok := strings.Cut(text, ":")
 	if !ok || !isFieldName(name) || strings.HasPrefix(value, "//") {
-		p.note(l.n, fmt.Sprintf("%q is not a \"Field: value\" line", shorten(text)))
+		p.note(l.n, problem.New("%q is not a \"Field: value\" line", shorten(text)))
 		return
 	}
 	value = strings.TrimSpace(value)
 	if value == "" {
-		p.note(l.n, fmt.Sprintf("the %s field has no value", name))
+		p.note(l.n, problem.New("the %s field has no value", name))
 		return
 	}
 	p.field(l.n, name, value)
@@ -195,10 +199,10 @@ func (p *parser) parseLine(l line) {
 // finish checks what only the whole file can tell.
 func (p *parser) finish() {
 	if len(p.st.Contacts) == 0 {
-		p.fail(0, "no usable Contact field: RFC 9116 requires at least one")
+		p.fail(0, problem.New("no usable Contact field: RFC 9116 requires at least one"))
 	}
 	if p.expiresSeen == 0 {
-		p.fail(0, "no Expires field: RFC 9116 requires one")
+		p.fail(0, problem.New("no Expires field: RFC 9116 requires one"))
 	}
 	if p.st.Expires.IsZero() {
 		return
@@ -206,21 +210,26 @@ func (p *parser) finish() {
 	switch {
 	case p.st.Expires.Before(p.now):
 		p.st.Expired = true
-		p.fail(p.expiresLine, "the file expired on "+p.st.Expires.UTC().Format(time.RFC3339))
+		p.fail(p.expiresLine, problem.New("the file expired on %s", p.st.Expires.UTC().Format(time.RFC3339)))
 	case p.st.Expires.After(p.now.AddDate(1, 0, 0)):
-		p.note(p.expiresLine, "Expires is more than a year ahead; RFC 9116 recommends less")
+		p.note(p.expiresLine, problem.New("Expires is more than a year ahead; RFC 9116 recommends less"))
 	}
 }
 
-// note records a problem that leaves the file usable.
-func (p *parser) note(n int, msg string) {
-	p.problems = append(p.problems, Problem{Line: n, Message: msg})
+// note records a problem of line n that leaves the file usable.
+func (p *parser) note(n int, text *problem.Problem) {
+	p.problems = append(p.problems, problemAt(n, text))
 }
 
-// fail records a problem that makes the file unreliable.
-func (p *parser) fail(n int, msg string) {
-	p.note(n, msg)
+// fail records a problem of line n that makes the file unreliable.
+func (p *parser) fail(n int, text *problem.Problem) {
+	p.note(n, text)
 	p.invalid = true
+}
+
+// problemAt returns the Problem of line n (0: the whole file) that text says.
+func problemAt(n int, text *problem.Problem) Problem {
+	return Problem{Line: n, Message: text.Error(), Text: text}
 }
 
 // isFieldName reports whether s is a field name: letters, digits and hyphens.

@@ -1,13 +1,14 @@
 package verify
 
 import (
-	"fmt"
 	"net/mail"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/baken-cert/baken/internal/problem"
 )
 
 // field handles one "Name: value" line; name matches case-insensitively.
@@ -33,14 +34,14 @@ func (p *parser) field(n int, name, value string) {
 	case "csaf":
 		p.uri(n, "CSAF", value, []string{"https"}, &p.st.CSAF)
 	default:
-		p.note(n, fmt.Sprintf("unknown field %q (allowed, and ignored)", name))
+		p.note(n, problem.New("unknown field %q (allowed, and ignored)", name))
 	}
 }
 
 // contact reads a Contact field: a mailto:, https: or tel: URI.
 func (p *parser) contact(n int, value string) {
 	if !strings.Contains(value, ":") && strings.Contains(value, "@") {
-		p.note(n, fmt.Sprintf("Contact %q is not a URI: write mailto:%s", shorten(value), shorten(value)))
+		p.note(n, problem.New("Contact %q is not a URI: write mailto:%s", shorten(value), shorten(value)))
 		return
 	}
 	u, ok := p.uri(n, "Contact", value, []string{"mailto", "https", "tel"}, nil)
@@ -50,7 +51,7 @@ func (p *parser) contact(n int, value string) {
 	if u.Scheme == "mailto" {
 		emails, err := mailtoAddresses(u)
 		if err != nil {
-			p.note(n, fmt.Sprintf("Contact %q: %v", shorten(value), err))
+			p.note(n, problem.New("Contact %q: %v", shorten(value), err))
 			return
 		}
 		for _, e := range emails {
@@ -62,27 +63,28 @@ func (p *parser) contact(n int, value string) {
 	p.st.Contacts = append(p.st.Contacts, value)
 }
 
-// mailtoAddresses returns the addresses of a mailto: URI (RFC 6068), lower-cased.
-func mailtoAddresses(u *url.URL) ([]string, error) {
+// mailtoAddresses returns the addresses of a mailto: URI (RFC 6068), lower-cased, or
+// what is wrong with them.
+func mailtoAddresses(u *url.URL) ([]string, *problem.Problem) {
 	to, err := url.PathUnescape(u.Opaque)
 	if err != nil || to == "" {
-		return nil, fmt.Errorf("no e-mail address in the mailto: URI")
+		return nil, problem.New("no e-mail address in the mailto: URI")
 	}
 	var out []string
 	for _, a := range strings.Split(to, ",") {
 		addr, err := mail.ParseAddress(strings.TrimSpace(a))
 		if err != nil {
-			return nil, fmt.Errorf("%q is not an e-mail address", shorten(a))
+			return nil, problem.New("%q is not an e-mail address", shorten(a))
 		}
 		// Mail systems treat addresses case-insensitively in practice; one form
 		// lets callers compare and de-duplicate them.
 		email := strings.ToLower(addr.Address)
 		at := strings.LastIndexByte(email, '@')
 		if at < 0 || strings.ContainsRune(email, utf8.RuneError) {
-			return nil, fmt.Errorf("%q is not an e-mail address", shorten(a))
+			return nil, problem.New("%q is not an e-mail address", shorten(a))
 		}
 		if !strings.Contains(email[at+1:], ".") {
-			return nil, fmt.Errorf("%q has no internet domain", shorten(a))
+			return nil, problem.New("%q has no internet domain", shorten(a))
 		}
 		out = append(out, email)
 	}
@@ -95,18 +97,18 @@ func mailtoAddresses(u *url.URL) ([]string, error) {
 func (p *parser) uri(n int, field, value string, schemes []string, list *[]string) (*url.URL, bool) {
 	u, err := url.Parse(value)
 	if err != nil || u.Scheme == "" {
-		p.note(n, fmt.Sprintf("%s %q is not a URI", field, shorten(value)))
+		p.note(n, problem.New("%s %q is not a URI", field, shorten(value)))
 		return nil, false
 	}
 	switch {
 	case u.Scheme == "http":
-		p.note(n, fmt.Sprintf("%s %q must use https, not http", field, shorten(value)))
+		p.note(n, problem.New("%s %q must use https, not http", field, shorten(value)))
 		return nil, false
 	case len(schemes) > 0 && !slices.Contains(schemes, u.Scheme):
-		p.note(n, fmt.Sprintf("%s %q: a %s URI is expected, not %s:", field, shorten(value), strings.Join(schemes, ":, "), u.Scheme))
+		p.note(n, problem.New("%s %q: a %s URI is expected, not %s:", field, shorten(value), strings.Join(schemes, ":, "), u.Scheme))
 		return nil, false
 	case u.Scheme == "https" && u.Host == "":
-		p.note(n, fmt.Sprintf("%s %q has no host", field, shorten(value)))
+		p.note(n, problem.New("%s %q has no host", field, shorten(value)))
 		return nil, false
 	}
 	if list != nil {
@@ -119,12 +121,12 @@ func (p *parser) uri(n int, field, value string, schemes []string, list *[]strin
 func (p *parser) expires(n int, value string) {
 	p.expiresSeen++
 	if p.expiresSeen > 1 {
-		p.fail(n, "Expires appears more than once; RFC 9116 allows one")
+		p.fail(n, problem.New("Expires appears more than once; RFC 9116 allows one"))
 		return
 	}
 	t, err := time.Parse(time.RFC3339, value)
 	if err != nil {
-		p.fail(n, fmt.Sprintf("Expires %q is not an RFC 3339 date and time such as 2026-12-31T23:59:59Z", shorten(value)))
+		p.fail(n, problem.New("Expires %q is not an RFC 3339 date and time such as 2026-12-31T23:59:59Z", shorten(value)))
 		return
 	}
 	p.st.Expires = t
@@ -136,13 +138,13 @@ func (p *parser) expires(n int, value string) {
 func (p *parser) languages(n int, value string) {
 	p.langsSeen++
 	if p.langsSeen > 1 {
-		p.note(n, "Preferred-Languages appears more than once; the first is used")
+		p.note(n, problem.New("Preferred-Languages appears more than once; the first is used"))
 		return
 	}
 	for _, tag := range strings.Split(value, ",") {
 		tag = strings.TrimSpace(tag)
 		if !isLanguageTag(tag) {
-			p.note(n, fmt.Sprintf("%q is not a language tag such as en or nl-BE", shorten(tag)))
+			p.note(n, problem.New("%q is not a language tag such as en or nl-BE", shorten(tag)))
 			continue
 		}
 		p.st.PreferredLanguages = append(p.st.PreferredLanguages, tag)

@@ -121,6 +121,11 @@ func checkProblems(t *testing.T, got []Problem, want []string) {
 	for i := 0; ok && i < len(got); i++ {
 		ok = strings.Contains(got[i].String(), want[i])
 	}
+	for _, p := range got {
+		if p.Text == nil || p.Text.Error() != p.Message {
+			t.Errorf("problem %q comes with the text %#v, for the portal to translate", p.Message, p.Text)
+		}
+	}
 	if !ok {
 		var lines []string
 		for _, p := range got {

@@ -113,13 +113,17 @@ func (p *Portal) importFor(w http.ResponseWriter, r *http.Request, req request, 
 	rep, err := p.registry.Import(ctx, strings.NewReader(content), registry.ImportOptions{Format: f, Source: "portal:" + u.Email,
 		Org: &store.OrgInput{Ref: org.Ref, Name: org.Name}, Verify: p.verificationFor(org.Name)})
 	if err != nil {
-		p.renderAssets(w, r, req, http.StatusUnprocessableEntity, p.t(r, "Nothing was imported: %v", err), nil)
+		p.renderAssets(w, r, req, http.StatusUnprocessableEntity, p.t(r, "Nothing was imported: %v", p.tError(r, err)), nil)
 		return
 	}
 	p.audit(ctx, u, action, fmt.Sprintf("%s: %d added, %d rejected", detail, rep.AssetsAdded, len(rep.Rejected)))
 	status := http.StatusOK
 	if len(rep.Rejected) > 0 {
 		status = http.StatusUnprocessableEntity
+	}
+	// The page gives the reasons of the rejected rows in the reader's language.
+	for i, row := range rep.Rejected {
+		rep.Rejected[i].Reason = p.tProblem(r, row.Problem, row.Reason)
 	}
 	p.renderAssets(w, r, req, status, p.t(r, "%d added, %d already registered, %d rejected.", rep.AssetsAdded, rep.AssetsUnchanged, len(rep.Rejected)), &rep)
 }

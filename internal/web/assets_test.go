@@ -49,7 +49,7 @@ func TestAssetPages(t *testing.T) {
 			{"list", "GET", "/assets", nil, 200, "192.0.2.0/24", "secret-b"},
 			{"search another organisation's value", "GET", "/assets?q=secret", nil, 200, "", "secret-b"},
 			{"add", "POST", "/assets", url.Values{"csrf": {csrf}, "value": {"*.Alpha.Example"}}, 200, "*.alpha.example", "secret-b"},
-			{"add a bad value", "POST", "/assets", url.Values{"csrf": {csrf}, "value": {"192.0.2.1/24"}}, 422, "did you mean 192.0.2.0/24?", ""},
+			{"add a bad value", "POST", "/assets", url.Values{"csrf": {csrf}, "value": {"192.0.2.1/24"}}, 422, "bedoelt u 192.0.2.0/24?", "did you mean"},
 			{"add without CSRF token", "POST", "/assets", url.Values{"value": {"x.alpha.example"}}, 403, "", ""},
 			{"remove another organisation's asset", "POST", "/assets/remove", url.Values{"csrf": {csrf}, "id": {itoa(bravoAssets[0].ID)}}, 404, "", "secret-b"},
 			{"export", "GET", "/assets/export", nil, 200, "Alpha B.V.,a,192.0.2.0/24", "secret-b"},
@@ -66,7 +66,7 @@ func TestAssetPages(t *testing.T) {
 
 		// Upload: the good rows are kept, the bad ones named with their line.
 		code, page := upload(t, b, csrf, "assets.csv", "asset\nnew.alpha.example\n10.0.0.1/8\nsteal.example\n")
-		if code != 422 || !strings.Contains(page, "regel 3") || !strings.Contains(page, "did you mean 10.0.0.0/8?") || !strings.Contains(page, "2 toegevoegd") {
+		if code != 422 || !strings.Contains(page, "regel 3") || !strings.Contains(page, "bedoelt u 10.0.0.0/8?") || !strings.Contains(page, "2 toegevoegd") {
 			t.Fatalf("upload: %d\n%s", code, page)
 		}
 		alpha, _ := s.Organisation(ctx, "a")

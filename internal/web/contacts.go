@@ -49,7 +49,7 @@ type contactsPage struct {
 	CanEdit               bool
 	Contacts              []store.Contact
 	Offers                []string
-	Problems              []verify.Problem
+	Problems              []string // of the security.txt, translated
 	Domains               []string
 	Aggregation           string
 }
@@ -101,7 +101,8 @@ func (p *Portal) addContact(w http.ResponseWriter, r *http.Request, req request)
 	rep, err := p.registry.Import(ctx, strings.NewReader("asset,contact_email,language\n,"+addr+","+lang+"\n"),
 		registry.ImportOptions{Format: registry.CSV, Org: &store.OrgInput{Ref: org.Ref, Name: org.Name}})
 	if err == nil && len(rep.Rejected) > 0 {
-		p.renderContacts(w, r, req, http.StatusUnprocessableEntity, contactsPage{Message: rep.Rejected[0].Reason, Failed: true})
+		row := rep.Rejected[0]
+		p.renderContacts(w, r, req, http.StatusUnprocessableEntity, contactsPage{Message: p.tProblem(r, row.Problem, row.Reason), Failed: true})
 		return
 	}
 	if err != nil {
@@ -146,10 +147,17 @@ func (p *Portal) securityTxt(w http.ResponseWriter, r *http.Request, req request
 		return
 	}
 	st, problems, err := verify.Fetch(r.Context(), p.http, domain)
-	page := contactsPage{Domain: domain, Problems: problems}
+	page := contactsPage{Domain: domain}
+	for _, prob := range problems {
+		text := p.tProblem(r, prob.Text, prob.Message)
+		if prob.Line > 0 {
+			text = p.t(r, "line %d: %s", prob.Line, text)
+		}
+		page.Problems = append(page.Problems, text)
+	}
 	switch {
 	case err != nil:
-		page.Message, page.Failed = p.t(r, "No security.txt could be read from %s: %v", domain, err), true
+		page.Message, page.Failed = p.t(r, "No security.txt could be read from %s: %v", domain, p.tError(r, err)), true
 	case len(st.Emails) == 0:
 		page.Message, page.Failed = p.t(r, "The security.txt of %s names no e-mail address.", domain), true
 	case st.Expired:

@@ -46,9 +46,11 @@ type views struct {
 
 func newViews(secure bool, log *slog.Logger) *views {
 	cat := catalog.NewBuilder(catalog.Fallback(language.English))
-	for en, nl := range dutch {
-		if err := cat.SetString(language.Dutch, en, nl); err != nil {
-			panic(fmt.Sprintf("the Dutch of %q: %v", en, err))
+	for _, texts := range []map[string]string{dutch, dutchProblems} {
+		for en, nl := range texts {
+			if err := cat.SetString(language.Dutch, en, nl); err != nil {
+				panic(fmt.Sprintf("the Dutch of %q: %v", en, err))
+			}
 		}
 	}
 	// The templates are parsed once; each language gets a copy whose functions speak it.

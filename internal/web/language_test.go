@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"html/template"
 	"io"
+	"io/fs"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -123,13 +124,85 @@ func TestEveryTextHasItsDutch(t *testing.T) {
 		auth.ErrPasswordContainsName, auth.ErrPasswordTooCommon, auth.ErrPasswordInvalidUTF8} {
 		keys[err.Error()] = "auth.CheckPasswordPolicy"
 	}
-	for key, where := range keys {
-		nl, ok := dutch[key]
+	for _, detail := range []string{registry.DetailVerified, registry.DetailLapsed, registry.DetailMissing} {
+		keys[detail] = "registry.CheckDomain"
+	}
+	checkDutch(t, keys, dutch)
+}
+
+// checkDutch checks that texts (by where they are) have their Dutch in translations,
+// with the same formatting verbs in the same order.
+func checkDutch(t *testing.T, texts, translations map[string]string) {
+	t.Helper()
+	for en, where := range texts {
+		nl, ok := translations[en]
 		switch {
 		case !ok:
-			t.Errorf("%s: no Dutch for %q", where, key)
-		case !slices.Equal(verbs.FindAllString(key, -1), verbs.FindAllString(nl, -1)):
-			t.Errorf("%s: the Dutch of %q has other verbs: %q", where, key, nl)
+			t.Errorf("%s: no Dutch for %q", where, en)
+		case !slices.Equal(verbs.FindAllString(en, -1), verbs.FindAllString(nl, -1)):
+			t.Errorf("%s: the Dutch of %q has other verbs: %q", where, en, nl)
+		}
+	}
+}
+
+// problemFormats returns the formats of the problems the other packages make: the
+// string literals passed to problem.New, by where they are.
+func problemFormats(t *testing.T) map[string]string {
+	fset := token.NewFileSet()
+	formats := map[string]string{} // format -> where
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && d.Name() == "testdata":
+			return filepath.SkipDir
+		case d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go"):
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			if sel, ok := call.Fun.(*ast.SelectorExpr); !ok || sel.Sel.Name != "New" || !isIdent(sel.X, "problem") {
+				return true
+			}
+			lit, ok := call.Args[0].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				t.Errorf("%s: problem.New without a literal format, whose Dutch cannot be checked", fset.Position(call.Pos()))
+				return true
+			}
+			format, _ := strconv.Unquote(lit.Value)
+			formats[format] = fset.Position(lit.Pos()).String()
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return formats
+}
+
+// TestEveryProblemHasItsDutch: every problem another package makes has its Dutch in
+// dutchProblems, with the same formatting verbs in the same order, and dutchProblems
+// holds nothing else.
+func TestEveryProblemHasItsDutch(t *testing.T) {
+	formats := problemFormats(t)
+	if len(formats) < 60 {
+		t.Fatalf("found only %d formats of problems: is the scan broken?\n%v", len(formats), formats)
+	}
+	checkDutch(t, formats, dutchProblems)
+	for en := range dutchProblems {
+		if formats[en] == "" {
+			t.Errorf("dutchProblems: no package makes the problem %q any more", en)
+		}
+		if _, ok := dutch[en]; ok {
+			t.Errorf("%q has its Dutch in both dutch and dutchProblems", en)
 		}
 	}
 }
@@ -274,7 +347,7 @@ func TestEveryPageRenders(t *testing.T) {
 		"setup-done.html": setupPage{RecoveryCodes: []string{"x"}}, "reset.html": resetPage{Form: true, Error: "x"},
 		"home.html": homePage{OrgName: "x", Actions: []string{"x"}, Notes: []notificationRow{row}}, "sessions.html": homePage{Sessions: []sessionRow{{Current: true}}},
 		"assets.html":        assetsPage{CanEdit: true, Next: "x", Message: "x", Report: &registry.ImportReport{Rejected: []registry.RowError{{Line: 2}}}},
-		"contacts.html":      contactsPage{CanEdit: true, Offers: []string{"x"}, Contacts: []store.Contact{{BounceReason: "x"}}, Domains: []string{"x"}},
+		"contacts.html":      contactsPage{CanEdit: true, Message: "x", Problems: []string{"x"}, Offers: []string{"x"}, Contacts: []store.Contact{{BounceReason: "x"}}, Domains: []string{"x"}},
 		"domains.html":       domainsPage{CanEdit: true, Message: "x", Domains: []domainRow{{State: "verified", Detail: "x"}}},
 		"notifications.html": notificationsPage{Rows: []notificationRow{row}, Next: "x"},
 		"notification.html":  notificationPage{Note: row, Recorded: "Useful", Columns: eventColumns, Feedback: feedbackKinds(nil)},
