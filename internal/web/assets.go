@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -138,15 +137,7 @@ func (p *Portal) removeAsset(w http.ResponseWriter, r *http.Request, req request
 	}
 	err = p.store.DeleteAsset(r.Context(), u.OrgID, id, store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: u.OrgID,
 		Action: "asset.remove", Detail: r.FormValue("id")})
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return
-	}
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/assets", http.StatusSeeOther)
+	p.changed(w, r, err, "/assets")
 }
 
 // exportAssets downloads every asset of the organisation as CSV, in the import format.

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -121,15 +120,7 @@ func (p *Portal) removeContact(w http.ResponseWriter, r *http.Request, req reque
 		return
 	}
 	err = p.store.DeleteContact(r.Context(), u.OrgID, id, store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: u.OrgID, Action: "contact.remove", Detail: r.FormValue("id")})
-	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
-		return
-	}
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/contacts", http.StatusSeeOther)
+	p.changed(w, r, err, "/contacts")
 }
 
 // securityTxt fetches the security.txt of one of the organisation's domains and offers

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
 
+	"github.com/baken-cert/baken/internal/asset"
 	"github.com/baken-cert/baken/internal/store"
 )
 
@@ -71,11 +72,28 @@ func newViews(secure bool, log *slog.Logger) *views {
 // format, as for fmt), lang is the language's code.
 func pageFuncs(code string, p *message.Printer) template.FuncMap {
 	return template.FuncMap{
-		"t":         func(key string, args ...any) string { return p.Sprintf(key, args...) },
+		"t": func(key string, args ...any) string { return p.Sprintf(key, args...) },
+		"verification": func(v any) string {
+			if label, ok := verificationLabels[asset.Verification(fmt.Sprint(v))]; ok {
+				return p.Sprintf(label)
+			}
+			return fmt.Sprint(v)
+		},
 		"lang":      func() string { return code },
 		"languages": func() []languageName { return languages },
 		"here":      func(path, csrf string) languageSwitch { return languageSwitch{Here: path, CSRF: csrf} },
 	}
+}
+
+// verificationLabels say in words how far an asset is proven to be its organisation's
+// (keys of the catalog).
+var verificationLabels = map[asset.Verification]string{
+	asset.Unverified:      "not verified",
+	asset.DNSVerified:     "proven through DNS",
+	asset.RegistryBacked:  "confirmed by the RIPE data",
+	asset.AnalystApproved: "approved by an analyst",
+	asset.Lapsed:          "proof lapsed",
+	asset.Pending:         "waiting for an analyst",
 }
 
 // languageSwitch is what the language switch of a page needs: the page's address
