@@ -49,7 +49,7 @@ func (p *Portal) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if u.LockedUntil.After(p.now()) {
-		page.Error = p.t(r, "This account is locked after too many failed attempts. Try again after %s.", u.LockedUntil.Format("15:04 UTC"))
+		page.Error = p.held(r, u)
 		p.render(w, r, http.StatusTooManyRequests, "login.html", page)
 		return
 	}
@@ -105,6 +105,10 @@ func (p *Portal) code(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, code := sess.User, r.FormValue("code")
+	if held := p.held(r, u); held != "" {
+		p.render(w, r, http.StatusTooManyRequests, "code.html", p.codePage(r, plain, u, held))
+		return
+	}
 	ok := false
 	if totpPattern.MatchString(code) {
 		if step, match := auth.CheckTOTP(u.TOTPSecret, code, p.now(), u.TOTPLastStep); match {
@@ -124,6 +128,19 @@ func (p *Portal) code(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// held says why a second step may not be tried now: the account is locked, or the
+// throttle holds its address or this client back. Empty: go on. Guessing codes within
+// one first-step session counts against both, as guessing passwords does.
+func (p *Portal) held(r *http.Request, u store.User) string {
+	if u.LockedUntil.After(p.now()) {
+		return p.t(r, "This account is locked after too many failed attempts. Try again after %s.", u.LockedUntil.Format("15:04 UTC"))
+	}
+	if ok, wait := p.throttle.Allow(u.Email, ipOf(r), p.now()); !ok {
+		return p.t(r, "Too many attempts. Try again in %d min.", max(1, int(wait.Round(time.Minute).Minutes())))
+	}
+	return ""
 }
 
 // completeLogin makes a session that passed both factors a signed-in one, under a new

@@ -122,8 +122,8 @@ func (p *Portal) removePasskey(w http.ResponseWriter, r *http.Request, req reque
 }
 
 // firstStep returns the session of a login that passed the password and waits for its
-// second factor, when the request carries that session's CSRF token. Otherwise it
-// answers the request itself and ok is false.
+// second factor, when the request carries that session's CSRF token and the account is
+// not held back (see held). Otherwise it answers the request itself and ok is false.
 func (p *Portal) firstStep(w http.ResponseWriter, r *http.Request) (plain string, sess store.Session, ok bool) {
 	plain, sess, err := p.session(r)
 	if err != nil || sess.MFADone {
@@ -132,6 +132,10 @@ func (p *Portal) firstStep(w http.ResponseWriter, r *http.Request) (plain string
 	}
 	if !auth.CheckCSRF([]byte(plain), "csrf", r.Header.Get("X-CSRF-Token")) {
 		p.passkeyError(w, http.StatusForbidden, p.t(r, "This form has expired or did not come from Baken: reload the page and try again."))
+		return "", sess, false
+	}
+	if held := p.held(r, sess.User); held != "" {
+		p.passkeyError(w, http.StatusTooManyRequests, held)
 		return "", sess, false
 	}
 	return plain, sess, true

@@ -228,4 +228,36 @@ func TestPortalLockout(t *testing.T) {
 	}
 }
 
+// TestSecondStepLockout: wrong codes within one first-step session lock the account as
+// wrong passwords do; then even the right code, or a passkey, is refused.
+func TestSecondStepLockout(t *testing.T) {
+	pb := portalSetup(t, storetest.Open(t, "sqlite"))
+	b := newBrowser(t, pb.base)
+	secret := pb.setUp(t, b, "analyst@cert.example")
+	if code, _, loc := b.do("POST", "/login", url.Values{"email": {"analyst@cert.example"}, "password": {goodPassword}}); code != 303 || loc != "/login/code" {
+		t.Fatalf("password step: %d %s", code, loc)
+	}
+	right, _ := auth.TOTPCode(secret, pb.now)
+	wrong := "000000"
+	if wrong == right {
+		wrong = "111111"
+	}
+	for i := range lockAfter { // the throttle may hold the guesser back before the lock
+		code, _, _ := b.do("POST", "/login/code", url.Values{"code": {wrong}})
+		if code == 429 && i > 0 {
+			break
+		}
+		if code != 401 {
+			t.Fatalf("wrong code %d: %d", i+1, code)
+		}
+	}
+	code, page, _ := b.do("POST", "/login/code", url.Values{"code": {right}})
+	if code != 429 || !strings.Contains(page, "Probeer het") {
+		t.Fatalf("after %d wrong codes the right one answered %d\n%s", lockAfter, code, page)
+	}
+	if code, _, loc := b.do("GET", "/", nil); code != 303 || loc != "/login" {
+		t.Fatalf("the session must not be signed in: %d %s", code, loc)
+	}
+}
+
 func (pb *portalBundle) registry(store.Store) *registry.Service { return pb.p.registry }
