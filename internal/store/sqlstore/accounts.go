@@ -34,33 +34,26 @@ func scanUser(row interface{ Scan(...any) error }, extra ...any) (store.User, er
 
 // CreateUser implements store.AccountStore.
 func (s *DB) CreateUser(ctx context.Context, in store.UserInput, t store.TokenInput, a store.AuditEntry) (store.User, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return store.User{}, err
-	}
-	defer tx.Rollback()
 	email := strings.ToLower(in.Email)
-	var exists int64
-	if exists, err = count(ctx, tx, `SELECT COUNT(*) FROM users WHERE email = $1`, email); err != nil {
-		return store.User{}, err
-	}
-	if exists > 0 {
-		return store.User{}, fmt.Errorf("a user %s: %w", email, store.ErrConflict)
-	}
 	var id int64
-	err = tx.QueryRowContext(ctx, `INSERT INTO users (email, role, org_id, language, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		email, in.Role, nullID(in.OrgID), in.Language, s.d.Time(in.Now.UTC())).Scan(&id)
+	err := s.audited(ctx, &a, func(tx *sql.Tx) error {
+		exists, err := count(ctx, tx, `SELECT COUNT(*) FROM users WHERE email = $1`, email)
+		if err != nil {
+			return err
+		}
+		if exists > 0 {
+			return fmt.Errorf("a user %s: %w", email, store.ErrConflict)
+		}
+		err = tx.QueryRowContext(ctx, `INSERT INTO users (email, role, org_id, language, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			email, in.Role, nullID(in.OrgID), in.Language, s.d.Time(in.Now.UTC())).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("adding user %s: %w", email, err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO user_tokens (hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)`,
+			t.Hash, id, t.Purpose, s.d.Time(t.ExpiresAt.UTC()))
+		return err
+	})
 	if err != nil {
-		return store.User{}, fmt.Errorf("adding user %s: %w", email, err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO user_tokens (hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)`,
-		t.Hash, id, t.Purpose, s.d.Time(t.ExpiresAt.UTC())); err != nil {
-		return store.User{}, err
-	}
-	if err := s.audit(ctx, tx, a); err != nil {
-		return store.User{}, err
-	}
-	if err := tx.Commit(); err != nil {
 		return store.User{}, err
 	}
 	return s.User(ctx, id)
@@ -84,32 +77,30 @@ func (s *DB) TokenUser(ctx context.Context, hash, purpose string, now time.Time)
 
 // SetCredentials implements store.AccountStore.
 func (s *DB) SetCredentials(ctx context.Context, tokenHash string, c store.Credentials, now time.Time, a store.AuditEntry) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
+	return s.audited(ctx, &a, func(tx *sql.Tx) error {
+		var err error
+		if a.ActorID, err = useToken(ctx, tx, `UPDATE user_tokens SET used_at = $2 WHERE hash = $1 AND used_at IS NULL AND expires_at > $2
+			RETURNING user_id`, tokenHash, s.d.Time(now.UTC())); err != nil {
+			return err
+		}
+		codes, _ := json.Marshal(c.RecoveryCodes)
+		_, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, totp_secret = $3, totp_last_step = 0,
+			recovery_codes = $4, failed_logins = 0, locked_until = NULL WHERE id = $1`,
+			a.ActorID, c.PasswordHash, c.TOTPSecret, string(codes))
 		return err
-	}
-	defer tx.Rollback()
-	t := s.d.Time(now.UTC())
+	})
+}
+
+// useToken marks a one-time token used with query (an UPDATE ... RETURNING user_id of
+// a token that is unused and unexpired at now) and returns its user; a token used or
+// expired is ErrNotFound.
+func useToken(ctx context.Context, tx *sql.Tx, query, tokenHash string, now any) (int64, error) {
 	var userID int64
-	err = tx.QueryRowContext(ctx, `UPDATE user_tokens SET used_at = $2 WHERE hash = $1 AND used_at IS NULL AND expires_at > $2
-		RETURNING user_id`, tokenHash, t).Scan(&userID)
+	err := tx.QueryRowContext(ctx, query, tokenHash, now).Scan(&userID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("token: %w", store.ErrNotFound)
+		return 0, fmt.Errorf("token: %w", store.ErrNotFound)
 	}
-	if err != nil {
-		return err
-	}
-	codes, _ := json.Marshal(c.RecoveryCodes)
-	if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, totp_secret = $3, totp_last_step = 0,
-		recovery_codes = $4, failed_logins = 0, locked_until = NULL WHERE id = $1`,
-		userID, c.PasswordHash, c.TOTPSecret, string(codes)); err != nil {
-		return err
-	}
-	a.ActorID = userID
-	if err := s.audit(ctx, tx, a); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return userID, err
 }
 
 // AddToken implements store.AccountStore.
@@ -121,34 +112,20 @@ func (s *DB) AddToken(ctx context.Context, userID int64, t store.TokenInput) err
 
 // ResetPassword implements store.AccountStore.
 func (s *DB) ResetPassword(ctx context.Context, tokenHash, passwordHash string, now time.Time, a store.AuditEntry) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
+	return s.audited(ctx, &a, func(tx *sql.Tx) error {
+		var err error
+		if a.ActorID, err = useToken(ctx, tx, `UPDATE user_tokens SET used_at = $2 WHERE hash = $1 AND purpose = 'reset' AND used_at IS NULL
+			AND expires_at > $2 RETURNING user_id`, tokenHash, s.d.Time(now.UTC())); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL WHERE id = $1`,
+			a.ActorID, passwordHash); err != nil {
+			return err
+		}
+		// Every session of the user ends: whoever knew the old password is out.
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, a.ActorID)
 		return err
-	}
-	defer tx.Rollback()
-	t := s.d.Time(now.UTC())
-	var userID int64
-	err = tx.QueryRowContext(ctx, `UPDATE user_tokens SET used_at = $2 WHERE hash = $1 AND purpose = 'reset' AND used_at IS NULL
-		AND expires_at > $2 RETURNING user_id`, tokenHash, t).Scan(&userID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("token: %w", store.ErrNotFound)
-	}
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL WHERE id = $1`,
-		userID, passwordHash); err != nil {
-		return err
-	}
-	// Every session of the user ends: whoever knew the old password is out.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
-		return err
-	}
-	a.ActorID = userID
-	if err := s.audit(ctx, tx, a); err != nil {
-		return err
-	}
-	return tx.Commit()
+	})
 }
 
 // UseTOTPStep implements store.AccountStore.
@@ -194,22 +171,10 @@ func (s *DB) LoginSucceeded(ctx context.Context, userID int64) error {
 
 // SetUserLanguage implements store.AccountStore.
 func (s *DB) SetUserLanguage(ctx context.Context, userID int64, language string, a store.AuditEntry) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	r, err := tx.ExecContext(ctx, `UPDATE users SET language = $2 WHERE id = $1`, userID, language)
-	if err != nil {
-		return err
-	}
-	if n, _ := r.RowsAffected(); n == 0 {
-		return fmt.Errorf("user %d: %w", userID, store.ErrNotFound)
-	}
-	if err := s.audit(ctx, tx, a); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.audited(ctx, &a, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `UPDATE users SET language = $2 WHERE id = $1`, userID, language)
+		return oneRow(r, err, fmt.Sprintf("user %d", userID))
+	})
 }
 
 // Audit implements store.AccountStore.

@@ -65,37 +65,30 @@ func (s *DB) DueChallenges(ctx context.Context, checkedBefore time.Time, pending
 
 // RecordCheck implements store.DomainStore.
 func (s *DB) RecordCheck(ctx context.Context, c store.Challenge, a store.AuditEntry) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE domain_challenges SET state = $3, detail = $4, checked_at = $5 WHERE org_id = $1 AND domain = $2`,
-		c.OrgID, c.Domain, c.State, c.Detail, s.d.Time(c.CheckedAt.UTC())); err != nil {
-		return err
-	}
-	var from, to string
-	switch c.State {
-	case store.ChallengeVerified:
-		from, to = string(asset.Unverified), string(asset.DNSVerified)
-	case store.ChallengeLapsed:
-		from, to = string(asset.DNSVerified), string(asset.Lapsed)
-	}
-	if to != "" {
+	return s.audited(ctx, &a, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE domain_challenges SET state = $3, detail = $4, checked_at = $5 WHERE org_id = $1 AND domain = $2`,
+			c.OrgID, c.Domain, c.State, c.Detail, s.d.Time(c.CheckedAt.UTC())); err != nil {
+			return err
+		}
+		var from, to string
+		switch c.State {
+		case store.ChallengeVerified:
+			from, to = string(asset.Unverified), string(asset.DNSVerified)
+		case store.ChallengeLapsed:
+			from, to = string(asset.DNSVerified), string(asset.Lapsed)
+		}
+		if to == "" {
+			return nil
+		}
 		r, err := tx.ExecContext(ctx, `UPDATE assets SET verification = $3 WHERE org_id = $1
 			AND ((kind = 'domain' AND value = $2) OR (kind = 'domain-tree' AND value = '*.' || $2) OR (kind = 'email-domain' AND value = '@' || $2))
 			AND (verification = $4 OR verification = 'lapsed' AND $3 = 'dns-verified')`, c.OrgID, c.Domain, to, from)
 		if err != nil {
 			return err
 		}
-		if n, _ := r.RowsAffected(); n > 0 {
-			if err := bumpVersion(ctx, tx, "registry"); err != nil {
-				return err
-			}
+		if n, _ := r.RowsAffected(); n == 0 {
+			return nil
 		}
-	}
-	if err := s.audit(ctx, tx, a); err != nil {
-		return err
-	}
-	return tx.Commit()
+		return bumpVersion(ctx, tx, "registry")
+	})
 }

@@ -256,13 +256,7 @@ func (s *DB) RejectNotification(ctx context.Context, id int64) error {
 
 func (s *DB) changeHeld(ctx context.Context, id int64, q string, args ...any) error {
 	res, err := s.db.ExecContext(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("notification %d is not held for review: %w", id, store.ErrNotFound)
-	}
-	return nil
+	return oneRow(res, err, fmt.Sprintf("notification %d is not held for review", id))
 }
 
 // AddFeedback implements store.NotifyStore.

@@ -11,28 +11,26 @@ import (
 
 // AddPasskey implements store.PasskeyStore.
 func (s *DB) AddPasskey(ctx context.Context, in store.PasskeyInput, a store.AuditEntry) (store.Passkey, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return store.Passkey{}, err
-	}
-	defer tx.Rollback()
-	taken, err := count(ctx, tx, `SELECT COUNT(*) FROM passkeys WHERE credential_id = $1`, in.CredentialID)
-	if err != nil {
-		return store.Passkey{}, err
-	}
-	if taken > 0 {
-		return store.Passkey{}, fmt.Errorf("passkey: %w", store.ErrConflict)
-	}
 	p := store.Passkey{UserID: in.UserID, Name: in.Name, CredentialID: in.CredentialID, Credential: in.Credential, CreatedAt: in.Now.UTC()}
-	err = tx.QueryRowContext(ctx, `INSERT INTO passkeys (user_id, name, credential_id, credential, created_at)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`, in.UserID, in.Name, in.CredentialID, in.Credential, s.d.Time(p.CreatedAt)).Scan(&p.ID)
+	err := s.audited(ctx, &a, func(tx *sql.Tx) error {
+		taken, err := count(ctx, tx, `SELECT COUNT(*) FROM passkeys WHERE credential_id = $1`, in.CredentialID)
+		if err != nil {
+			return err
+		}
+		if taken > 0 {
+			return fmt.Errorf("passkey: %w", store.ErrConflict)
+		}
+		err = tx.QueryRowContext(ctx, `INSERT INTO passkeys (user_id, name, credential_id, credential, created_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, in.UserID, in.Name, in.CredentialID, in.Credential, s.d.Time(p.CreatedAt)).Scan(&p.ID)
+		if err != nil {
+			return fmt.Errorf("adding a passkey: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
-		return store.Passkey{}, fmt.Errorf("adding a passkey: %w", err)
-	}
-	if err := s.audit(ctx, tx, a); err != nil {
 		return store.Passkey{}, err
 	}
-	return p, tx.Commit()
+	return p, nil
 }
 
 // Passkeys implements store.PasskeyStore.
@@ -65,19 +63,10 @@ func (s *DB) UsePasskey(ctx context.Context, userID, id int64, credential []byte
 
 // DeletePasskey implements store.PasskeyStore.
 func (s *DB) DeletePasskey(ctx context.Context, userID, id int64, a store.AuditEntry) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	r, err := tx.ExecContext(ctx, `DELETE FROM passkeys WHERE id = $1 AND user_id = $2`, id, userID)
-	if err := oneRow(r, err, "passkey"); err != nil {
-		return err
-	}
-	if err := s.audit(ctx, tx, a); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.audited(ctx, &a, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `DELETE FROM passkeys WHERE id = $1 AND user_id = $2`, id, userID)
+		return oneRow(r, err, "passkey")
+	})
 }
 
 // SetCeremony implements store.PasskeyStore.
@@ -94,16 +83,4 @@ func (s *DB) Ceremony(ctx context.Context, sessionHash string) (string, error) {
 		return "", fmt.Errorf("session: %w", store.ErrNotFound)
 	}
 	return c, err
-}
-
-// oneRow turns the outcome of a statement that must change exactly one row into an
-// error: ErrNotFound when it changed none.
-func oneRow(r sql.Result, err error, what string) error {
-	if err != nil {
-		return err
-	}
-	if n, _ := r.RowsAffected(); n == 0 {
-		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
-	}
-	return nil
 }

@@ -206,61 +206,29 @@ func (s *DB) assetPage(ctx context.Context, q store.AssetQuery) ([]store.Asset, 
 
 // DeleteAsset implements store.RegistryStore.
 func (s *DB) DeleteAsset(ctx context.Context, orgID, assetID int64, a store.AuditEntry) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	r, err := tx.ExecContext(ctx, `DELETE FROM assets WHERE id = $1 AND org_id = $2`, assetID, orgID)
-	if err != nil {
-		return err
-	}
-	if n, _ := r.RowsAffected(); n == 0 {
-		return fmt.Errorf("asset %d: %w", assetID, store.ErrNotFound)
-	}
-	if err := bumpVersion(ctx, tx, "registry"); err != nil {
-		return err
-	}
-	if err := s.audit(ctx, tx, a); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.audited(ctx, &a, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `DELETE FROM assets WHERE id = $1 AND org_id = $2`, assetID, orgID)
+		if err := oneRow(r, err, fmt.Sprintf("asset %d", assetID)); err != nil {
+			return err
+		}
+		return bumpVersion(ctx, tx, "registry")
+	})
 }
 
 // DeleteContact implements store.RegistryStore.
 func (s *DB) DeleteContact(ctx context.Context, orgID, contactID int64, a store.AuditEntry) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	r, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE id = $1 AND org_id = $2`, contactID, orgID)
-	if err != nil {
-		return err
-	}
-	if n, _ := r.RowsAffected(); n == 0 {
-		return fmt.Errorf("contact %d: %w", contactID, store.ErrNotFound)
-	}
-	if err := s.audit(ctx, tx, a); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.audited(ctx, &a, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE id = $1 AND org_id = $2`, contactID, orgID)
+		return oneRow(r, err, fmt.Sprintf("contact %d", contactID))
+	})
 }
 
 // SetAggregation implements store.RegistryStore.
 func (s *DB) SetAggregation(ctx context.Context, orgID int64, aggregation string, a store.AuditEntry) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
+	return s.audited(ctx, &a, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE organisations SET aggregation = $2 WHERE id = $1`, orgID, aggregation)
 		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE organisations SET aggregation = $2 WHERE id = $1`, orgID, aggregation); err != nil {
-		return err
-	}
-	if err := s.audit(ctx, tx, a); err != nil {
-		return err
-	}
-	return tx.Commit()
+	})
 }
 
 // Aggregations implements store.RegistryStore.
@@ -284,25 +252,13 @@ func (s *DB) Aggregations(ctx context.Context) (map[int64]string, error) {
 
 // SetVerification implements store.RegistryStore.
 func (s *DB) SetVerification(ctx context.Context, assetID int64, v asset.Verification, a store.AuditEntry) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	r, err := tx.ExecContext(ctx, `UPDATE assets SET verification = $2 WHERE id = $1`, assetID, string(v))
-	if err != nil {
-		return err
-	}
-	if n, _ := r.RowsAffected(); n == 0 {
-		return fmt.Errorf("asset %d: %w", assetID, store.ErrNotFound)
-	}
-	if err := bumpVersion(ctx, tx, "registry"); err != nil {
-		return err
-	}
-	if err := s.audit(ctx, tx, a); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.audited(ctx, &a, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `UPDATE assets SET verification = $2 WHERE id = $1`, assetID, string(v))
+		if err := oneRow(r, err, fmt.Sprintf("asset %d", assetID)); err != nil {
+			return err
+		}
+		return bumpVersion(ctx, tx, "registry")
+	})
 }
 
 // assetColumns are what scanAssets reads.

@@ -46,13 +46,7 @@ func (s *DB) PutRule(ctx context.Context, r store.Rule) (store.Rule, error) {
 // DeleteRule implements store.NotifyStore.
 func (s *DB) DeleteRule(ctx context.Context, id int64) error {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM rules WHERE id = $1`, id)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("rule %d: %w", id, store.ErrNotFound)
-	}
-	return nil
+	return oneRow(res, err, fmt.Sprintf("rule %d", id))
 }
 
 // UndecidedEvents implements store.NotifyStore.

@@ -40,13 +40,7 @@ func (s *DB) Session(ctx context.Context, hash string, now time.Time) (store.Ses
 func (s *DB) CompleteMFA(ctx context.Context, oldHash, newHash string, expires time.Time) error {
 	r, err := s.db.ExecContext(ctx, `UPDATE sessions SET hash = $2, mfa_done = TRUE, expires_at = $3 WHERE hash = $1`,
 		oldHash, newHash, s.d.Time(expires.UTC()))
-	if err != nil {
-		return err
-	}
-	if n, _ := r.RowsAffected(); n == 0 {
-		return fmt.Errorf("session: %w", store.ErrNotFound)
-	}
-	return nil
+	return oneRow(r, err, "session")
 }
 
 // Sessions implements store.AccountStore.
@@ -71,23 +65,11 @@ func (s *DB) Sessions(ctx context.Context, userID int64, now time.Time) ([]store
 // DeleteSession implements store.AccountStore.
 func (s *DB) DeleteSession(ctx context.Context, userID int64, hash string) error {
 	r, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE hash = $1 AND user_id = $2`, hash, userID)
-	if err != nil {
-		return err
-	}
-	if n, _ := r.RowsAffected(); n == 0 {
-		return fmt.Errorf("session: %w", store.ErrNotFound)
-	}
-	return nil
+	return oneRow(r, err, "session")
 }
 
 // SetActingOrg implements store.AccountStore.
 func (s *DB) SetActingOrg(ctx context.Context, userID int64, hash string, orgID int64) error {
 	r, err := s.db.ExecContext(ctx, `UPDATE sessions SET acting_org_id = $3 WHERE hash = $1 AND user_id = $2`, hash, userID, nullID(orgID))
-	if err != nil {
-		return err
-	}
-	if n, _ := r.RowsAffected(); n == 0 {
-		return fmt.Errorf("session: %w", store.ErrNotFound)
-	}
-	return nil
+	return oneRow(r, err, "session")
 }

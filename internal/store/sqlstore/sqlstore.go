@@ -216,6 +216,36 @@ func Dollar(n int) string { return "$" + strconv.Itoa(n) }
 // Question is the SQLite Dialect.Placeholder.
 func Question(int) string { return "?" }
 
+// audited runs fn in a transaction that also writes the audit entry *a, and commits
+// when both succeed: a change and its entry in the audit log are stored together or not
+// at all. fn may fill in *a (the actor it found, say).
+func (s *DB) audited(ctx context.Context, a *store.AuditEntry, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := s.audit(ctx, tx, *a); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// oneRow turns the outcome of a statement that must change exactly one row into an
+// error: what is ErrNotFound when the statement changed none.
+func oneRow(r sql.Result, err error, what string) error {
+	if err != nil {
+		return err
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
+	}
+	return nil
+}
+
 // inConnTx runs fn in a transaction begun by hand (with begin: "BEGIN", or the dialect's
 // BeginWrite) on conn, and commits it when fn succeeds.
 func (s *DB) inConnTx(ctx context.Context, conn *sql.Conn, begin string, fn func() error) error {
