@@ -15,7 +15,7 @@ import (
 const userColumns = `u.id, u.email, u.role, COALESCE(u.org_id, 0), u.password_hash, u.totp_secret, u.totp_last_step,
 	u.recovery_codes, u.language, u.failed_logins, u.locked_until, u.created_at`
 
-func scanUser(row interface{ Scan(...any) error }, extra ...any) (store.User, error) {
+func scanUser(row rowScanner, extra ...any) (store.User, error) {
 	var u store.User
 	var codes string
 	var locked sql.NullTime

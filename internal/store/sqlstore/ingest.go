@@ -13,7 +13,7 @@ import (
 
 const feedColumns = `id, name, provider, format, kind, tlp, taxonomy, type, identifier, options, created_at`
 
-func scanFeed(row interface{ Scan(...any) error }) (store.Feed, error) {
+func scanFeed(row rowScanner) (store.Feed, error) {
 	var f store.Feed
 	var options string
 	err := row.Scan(&f.ID, &f.Name, &f.Provider, &f.Format, &f.Kind, &f.TLP,
@@ -54,16 +54,7 @@ func (s *DB) Feeds(ctx context.Context) ([]store.Feed, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listing feeds: %w", err)
 	}
-	defer rows.Close()
-	var out []store.Feed
-	for rows.Next() {
-		f, err := scanFeed(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return collect(rows, scanFeed)
 }
 
 // StartIngestion implements store.IngestStore.

@@ -139,7 +139,7 @@ const notificationColumns = `id, ticket, recipient, COALESCE(org_id, 0), email, 
 	last_error, advice, verify_code, feedback_token, created_at, sent_at,
 	(SELECT COUNT(*) FROM notification_events ne WHERE ne.notification_id = notifications.id)`
 
-func scanNotification(row interface{ Scan(...any) error }, extra ...any) (store.Notification, error) {
+func scanNotification(row rowScanner, extra ...any) (store.Notification, error) {
 	var n store.Notification
 	var sent sql.NullTime
 	dest := append([]any{&n.ID, &n.Ticket, &n.Recipient, &n.OrgID, &n.Email, &n.Language, &n.Subject, &n.MessageID, &n.State,
@@ -160,16 +160,7 @@ func (s *DB) Notifications(ctx context.Context, f store.NotificationFilter) ([]s
 	if err != nil {
 		return nil, fmt.Errorf("listing notifications: %w", err)
 	}
-	defer rows.Close()
-	var out []store.Notification
-	for rows.Next() {
-		n, err := scanNotification(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return collect(rows, func(r rowScanner) (store.Notification, error) { return scanNotification(r) })
 }
 
 // Notification implements store.NotifyStore.

@@ -40,18 +40,15 @@ func (s *DB) Passkeys(ctx context.Context, userID int64) ([]store.Passkey, error
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []store.Passkey
-	for rows.Next() {
-		var p store.Passkey
-		var used sql.NullTime
-		if err := rows.Scan(&p.ID, &p.UserID, &p.Name, &p.CredentialID, &p.Credential, &p.CreatedAt, &used); err != nil {
-			return nil, err
-		}
-		p.CreatedAt, p.LastUsedAt = p.CreatedAt.UTC(), used.Time.UTC()
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return collect(rows, scanPasskey)
+}
+
+func scanPasskey(row rowScanner) (store.Passkey, error) {
+	var p store.Passkey
+	var used sql.NullTime
+	err := row.Scan(&p.ID, &p.UserID, &p.Name, &p.CredentialID, &p.Credential, &p.CreatedAt, &used)
+	p.CreatedAt, p.LastUsedAt = p.CreatedAt.UTC(), used.Time.UTC()
+	return p, err
 }
 
 // UsePasskey implements store.PasskeyStore.

@@ -15,7 +15,7 @@ import (
 const orgColumns = `o.id, o.ref, o.name, o.sector, COALESCE(p.ref, ''), o.aggregation, o.created_at, o.updated_at`
 const orgFrom = ` FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id`
 
-func scanOrg(row interface{ Scan(...any) error }) (store.Organisation, error) {
+func scanOrg(row rowScanner) (store.Organisation, error) {
 	var o store.Organisation
 	err := row.Scan(&o.ID, &o.Ref, &o.Name, &o.Sector, &o.ParentRef, &o.Aggregation, &o.CreatedAt, &o.UpdatedAt)
 	return o, err
@@ -34,16 +34,7 @@ func (s *DB) Organisations(ctx context.Context, f store.OrgFilter) ([]store.Orga
 	if err != nil {
 		return nil, fmt.Errorf("listing organisations: %w", err)
 	}
-	defer rows.Close()
-	var out []store.Organisation
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return collect(rows, scanOrg)
 }
 
 // Organisation implements store.RegistryStore.

@@ -234,6 +234,23 @@ func (s *DB) audited(ctx context.Context, a *store.AuditEntry, fn func(tx *sql.T
 	return tx.Commit()
 }
 
+// rowScanner is what a scan function reads: a *sql.Row or *sql.Rows.
+type rowScanner interface{ Scan(...any) error }
+
+// collect reads every row of rows with scan, and closes rows.
+func collect[T any](rows *sql.Rows, scan func(rowScanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // oneRow turns the outcome of a statement that must change exactly one row into an
 // error: what is ErrNotFound when the statement changed none.
 func oneRow(r sql.Result, err error, what string) error {
