@@ -91,7 +91,7 @@ func (p *Portal) finishPasskey(w http.ResponseWriter, r *http.Request, req reque
 	}
 	id, credential, err := p.passkeys.FinishRegistration(u, keys, state, answer.Credential)
 	if err != nil {
-		p.passkeyError(w, http.StatusBadRequest, p.t(r, "The passkey was not accepted: %s", err.Error()))
+		jsonError(w, http.StatusBadRequest, p.t(r, "The passkey was not accepted: %s", err.Error()))
 		return
 	}
 	name := strings.TrimSpace(answer.Name)
@@ -102,7 +102,7 @@ func (p *Portal) finishPasskey(w http.ResponseWriter, r *http.Request, req reque
 	_, err = p.store.AddPasskey(r.Context(), store.PasskeyInput{UserID: u.ID, Name: name, CredentialID: id, Credential: credential, Now: p.now()},
 		store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: req.ownOrgID, Action: "passkey.add", Detail: name})
 	if errors.Is(err, store.ErrConflict) {
-		p.passkeyError(w, http.StatusConflict, p.t(r, "This passkey is registered already."))
+		jsonError(w, http.StatusConflict, p.t(r, "This passkey is registered already."))
 		return
 	}
 	if err != nil {
@@ -127,15 +127,15 @@ func (p *Portal) removePasskey(w http.ResponseWriter, r *http.Request, req reque
 func (p *Portal) firstStep(w http.ResponseWriter, r *http.Request) (plain string, sess store.Session, ok bool) {
 	plain, sess, err := p.session(r)
 	if err != nil || sess.MFADone {
-		p.passkeyError(w, http.StatusUnauthorized, p.t(r, "Log in with your password first."))
+		jsonError(w, http.StatusUnauthorized, p.t(r, "Log in with your password first."))
 		return "", sess, false
 	}
 	if !auth.CheckCSRF([]byte(plain), "csrf", r.Header.Get("X-CSRF-Token")) {
-		p.passkeyError(w, http.StatusForbidden, p.t(r, "This form has expired or did not come from Baken: reload the page and try again."))
+		jsonError(w, http.StatusForbidden, p.t(r, "This form has expired or did not come from Baken: reload the page and try again."))
 		return "", sess, false
 	}
 	if held := p.held(r, sess.User); held != "" {
-		p.passkeyError(w, http.StatusTooManyRequests, held)
+		jsonError(w, http.StatusTooManyRequests, held)
 		return "", sess, false
 	}
 	return plain, sess, true
@@ -176,7 +176,7 @@ func (p *Portal) finishPasskeyLogin(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		p.log.Info("a passkey was refused", "user", u.ID, "err", err)
 		p.failedLogin(r, u)
-		p.passkeyError(w, http.StatusUnauthorized, p.t(r, "That passkey was not accepted."))
+		jsonError(w, http.StatusUnauthorized, p.t(r, "That passkey was not accepted."))
 		return
 	}
 	if err := p.store.UsePasskey(r.Context(), u.ID, key.ID, key.Credential, p.now()); err != nil {
@@ -204,7 +204,7 @@ func (p *Portal) beginCeremony(w http.ResponseWriter, r *http.Request, sessionHa
 	}
 	options, state, err := begin(keys)
 	if errors.Is(err, errNoPasskeys) {
-		p.passkeyError(w, http.StatusBadRequest, p.t(r, "This account has no passkeys."))
+		jsonError(w, http.StatusBadRequest, p.t(r, "This account has no passkeys."))
 		return
 	}
 	if err == nil {
@@ -232,7 +232,7 @@ func (p *Portal) ceremony(w http.ResponseWriter, r *http.Request, sessionHash st
 		err = json.Unmarshal(body, answer)
 	}
 	if err != nil {
-		p.passkeyError(w, http.StatusBadRequest, p.t(r, "The browser's answer could not be read."))
+		jsonError(w, http.StatusBadRequest, p.t(r, "The browser's answer could not be read."))
 		return nil, "", false
 	}
 	state, err := p.store.Ceremony(r.Context(), sessionHash)
@@ -250,7 +250,8 @@ func (p *Portal) ceremony(w http.ResponseWriter, r *http.Request, sessionHash st
 	return keys, state, true
 }
 
-func (p *Portal) passkeyError(w http.ResponseWriter, status int, msg string) {
+// jsonError answers a script of the portal with what went wrong, for a person to read.
+func jsonError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
 }
 
