@@ -11,6 +11,7 @@ import (
 	"github.com/baken-cert/baken/internal/asset"
 	"github.com/baken-cert/baken/internal/auth/passkey"
 	"github.com/baken-cert/baken/internal/event"
+	"github.com/baken-cert/baken/internal/registry"
 	"github.com/baken-cert/baken/internal/web"
 )
 
@@ -24,7 +25,8 @@ func (a *App) Handler() http.Handler {
 	portal := web.NewPortal(a.Store, a.Config.SenderName, strings.HasPrefix(a.Config.PublicURL, "https://"), a.Log)
 	portal.UseResolver(a.Resolver)
 	portal.UseNotify(a.Notify)
-	portal.UseRIPE(a.ripeOwner)
+	portal.UseClaimPolicy(registry.ClaimPolicy{MaxPrefixV4: a.Config.ClaimMaxPrefixV4, MaxPrefixV6: a.Config.ClaimMaxPrefixV6,
+		UnprovenQuota: a.Config.UnprovenQuota, MaxRows: a.Config.UploadMaxRows, Evidence: a.ripeEvidence})
 	if a.Sender != nil {
 		portal.UseMail(a.Sender, a.Config.MailFrom, a.Config.PublicURL)
 	}
@@ -58,17 +60,17 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ready\n"))
 }
 
-// ripeOwner names the organisation the RIPE data gives for an address range (its first
-// address) or an AS number.
-func (a *App) ripeOwner(x asset.Asset) (string, bool) {
+// ripeEvidence is what the RIPE data says of an address range (the network holding its
+// first address) or an AS number.
+func (a *App) ripeEvidence(x asset.Asset) (registry.Evidence, bool) {
 	var s event.Subject
 	if p, ok := x.Prefix(); ok {
 		s.IP = p.Addr()
 	} else if n, ok := x.ASNumber(); ok {
 		s.ASN = n
 	} else {
-		return "", false
+		return registry.Evidence{}, false
 	}
 	o, ok := a.Matcher.Owner(s)
-	return o.OrgName, ok && o.OrgName != ""
+	return registry.Evidence{Network: o.Network, Netname: o.Netname, OrgName: o.OrgName, AbuseMailbox: o.AbuseMailbox}, ok
 }

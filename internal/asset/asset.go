@@ -52,13 +52,13 @@ type Verification string
 
 // The verification states, from least to most trusted.
 const (
-	Unverified      Verification = "unverified"       // registered, not checked
+	Unverified      Verification = "unverified"       // imported by the CERT, which trusts it
 	DNSVerified     Verification = "dns-verified"     // proven by a DNS token
 	RegistryBacked  Verification = "registry-backed"  // backed by RIPE registry data
 	AnalystApproved Verification = "analyst-approved" // approved by an analyst
 	Lapsed          Verification = "lapsed"           // was dns-verified; the token is gone
-	// Pending is an address range or AS number an organisation registered itself, not
-	// backed by the RIPE data: it waits for an analyst and matches nothing until then.
+	// Pending is what an organisation registered itself and nobody proved yet: it waits
+	// for a DNS token (domains), the RIPE data or an analyst, and matches nothing.
 	Pending Verification = "pending"
 )
 
@@ -77,6 +77,10 @@ func ParseVerification(s string) (Verification, error) {
 func (v Verification) Verified() bool {
 	return v == DNSVerified || v == RegistryBacked || v == AnalystApproved
 }
+
+// Matches reports whether an asset in this state matches events: what the CERT imported
+// and what is proven do; what waits for proof, or whose proof lapsed, does not.
+func (v Verification) Matches() bool { return v != Pending && v != Lapsed }
 
 // Asset is one canonical asset value.
 type Asset struct {

@@ -11,6 +11,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/baken-cert/baken/internal/app"
+	"github.com/baken-cert/baken/internal/asset"
 	"github.com/baken-cert/baken/internal/ingest"
 	"github.com/baken-cert/baken/internal/match"
 	"github.com/baken-cert/baken/internal/store"
@@ -127,6 +128,7 @@ type lookupOwner struct {
 	Kind         string `json:"kind"`
 	How          string `json:"how"`
 	Verification string `json:"verification"`
+	Proof        string `json:"proof"`   // the same in words
 	Primary      bool   `json:"primary"` // the organisation that is told first
 }
 
@@ -163,7 +165,8 @@ func lookupCmd(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 		res.Organisations = append(res.Organisations, lookupOwner{OrgRef: o.Ref, Name: o.Name, Asset: h.Asset().Value,
-			Kind: string(h.Kind), How: string(h.By), Verification: string(h.Verification), Primary: i == 0})
+			Kind: string(h.Kind), How: string(h.By), Verification: string(h.Verification),
+			Proof: asset.Proof{State: h.Verification}.Describe().Error(), Primary: i == 0})
 	}
 	if owner, ok := a.Matcher.Owner(subj); ok {
 		res.NetworkOwner = &owner
@@ -186,7 +189,7 @@ func printLookup(env Env, res lookupResult, ip netip.Addr) {
 		if o.Primary {
 			mark = "*"
 		}
-		fmt.Fprintf(w, "%s %s (%s): %s %s, matched by %s, %s\n", mark, o.Name, o.OrgRef, o.Kind, o.Asset, o.How, o.Verification)
+		fmt.Fprintf(w, "%s %s (%s): %s %s, matched by %s, %s\n", mark, o.Name, o.OrgRef, o.Kind, o.Asset, o.How, o.Proof)
 	}
 	switch {
 	case res.NetworkOwner != nil:

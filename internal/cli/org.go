@@ -187,6 +187,7 @@ type assetJSON struct {
 	Kind         asset.Kind         `json:"kind"`
 	Value        string             `json:"value"`
 	Verification asset.Verification `json:"verification"`
+	Proof        string             `json:"proof"` // the same in words
 	Provenance   string             `json:"provenance"`
 }
 
@@ -236,7 +237,7 @@ func orgShow(ctx context.Context, env Env, args []string) error {
 			out.Contacts = append(out.Contacts, cj)
 		}
 		for _, x := range assets {
-			out.Assets = append(out.Assets, assetJSON{x.Kind, x.Value, x.Verification, x.Provenance})
+			out.Assets = append(out.Assets, assetJSON{x.Kind, x.Value, x.Verification, x.Proof().Describe().Error(), x.Provenance})
 		}
 		writeJSON(env.Stdout, out)
 		return nil
@@ -260,7 +261,7 @@ func orgShow(ctx context.Context, env Env, args []string) error {
 	fmt.Fprintf(w, "\nAssets (%d)\n", len(assets))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, x := range assets {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", x.Kind, x.Value, x.Verification, x.Provenance)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", x.Kind, x.Value, x.Proof().Describe(), x.Provenance)
 	}
 	return tw.Flush()
 }

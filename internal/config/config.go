@@ -41,6 +41,14 @@ type Config struct {
 	// ShadowserverSchema is Shadowserver's machine-readable report schema (intelmq.json);
 	// empty uses the report types built into Baken.
 	ShadowserverSchema string
+	// ClaimMaxPrefixV4 and ClaimMaxPrefixV6 are the widest address ranges that the RIPE
+	// data alone proves for an organisation that registers them itself; a wider one
+	// waits for an analyst.
+	ClaimMaxPrefixV4, ClaimMaxPrefixV6 int
+	// UnprovenQuota is how many assets one organisation may have waiting for proof.
+	UnprovenQuota int
+	// UploadMaxRows is how many rows one upload in the portal may have.
+	UploadMaxRows int
 	// SMTPURL is the mail server notifications go through: smtp://user:pass@host:587
 	// (STARTTLS required), smtps://host:465, or smtp://host:25?starttls=none for a local
 	// relay. Empty: notifications are composed but wait in the outbox.
@@ -93,6 +101,10 @@ func (c *Config) Settings() []Setting {
 		{"BAKEN_JOB_RETENTION", "job-retention", "168h", "how long finished jobs are kept", false, (*durationValue)(&c.JobRetention)},
 		{"BAKEN_SHUTDOWN_TIMEOUT", "shutdown-timeout", "30s", "how long a clean stop may take", false, (*durationValue)(&c.ShutdownTimeout)},
 		{"BAKEN_SHADOWSERVER_SCHEMA", "shadowserver-schema", "", "Shadowserver's report schema file (intelmq.json); empty uses the built-in report types", false, (*stringValue)(&c.ShadowserverSchema)},
+		{"BAKEN_CLAIM_MAX_PREFIX_V4", "claim-max-prefix-v4", "16", "widest IPv4 range (prefix length) the RIPE data alone proves for an organisation's own registration; wider ones wait for an analyst", false, (*intValue)(&c.ClaimMaxPrefixV4)},
+		{"BAKEN_CLAIM_MAX_PREFIX_V6", "claim-max-prefix-v6", "32", "the same for IPv6", false, (*intValue)(&c.ClaimMaxPrefixV6)},
+		{"BAKEN_UNPROVEN_QUOTA", "unproven-quota", "10000", "assets one organisation may have waiting for proof", false, (*intValue)(&c.UnprovenQuota)},
+		{"BAKEN_UPLOAD_MAX_ROWS", "upload-max-rows", "100000", "rows one upload in the portal may have", false, (*intValue)(&c.UploadMaxRows)},
 		{"BAKEN_SMTP_URL", "smtp-url", "", "mail server: smtp://user:pass@host:587 (STARTTLS), smtps://host:465; empty keeps mail in the outbox", true, (*stringValue)(&c.SMTPURL)},
 		{"BAKEN_MAIL_FROM", "mail-from", "baken@localhost", "sender address of notifications", false, (*stringValue)(&c.MailFrom)},
 		{"BAKEN_SENDER_NAME", "sender-name", "Baken", "the CERT's name, as notifications are signed", false, (*stringValue)(&c.SenderName)},
@@ -168,6 +180,12 @@ func (c *Config) Validate() error {
 	}
 	if c.PollInterval <= 0 || c.JobRetention <= 0 || c.ShutdownTimeout <= 0 || c.IndexRefresh <= 0 || c.JobLease <= 0 {
 		errs = append(errs, errors.New("BAKEN_POLL_INTERVAL, BAKEN_JOB_RETENTION, BAKEN_SHUTDOWN_TIMEOUT, BAKEN_INDEX_REFRESH and BAKEN_JOB_LEASE must be positive"))
+	}
+	if c.ClaimMaxPrefixV4 < 1 || c.ClaimMaxPrefixV4 > 32 || c.ClaimMaxPrefixV6 < 1 || c.ClaimMaxPrefixV6 > 128 {
+		errs = append(errs, fmt.Errorf("BAKEN_CLAIM_MAX_PREFIX_V4=%d, BAKEN_CLAIM_MAX_PREFIX_V6=%d: want prefix lengths (1 to 32, 1 to 128)", c.ClaimMaxPrefixV4, c.ClaimMaxPrefixV6))
+	}
+	if c.UnprovenQuota < 1 || c.UploadMaxRows < 1 {
+		errs = append(errs, errors.New("BAKEN_UNPROVEN_QUOTA and BAKEN_UPLOAD_MAX_ROWS must be at least 1"))
 	}
 	if c.SMTPURL != "" && !strings.HasPrefix(c.SMTPURL, "smtp://") && !strings.HasPrefix(c.SMTPURL, "smtps://") {
 		errs = append(errs, errors.New("BAKEN_SMTP_URL must start with smtp:// or smtps://"))

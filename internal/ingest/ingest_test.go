@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"log/slog"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/baken-cert/baken/internal/asset"
 	"github.com/baken-cert/baken/internal/event"
@@ -256,18 +259,69 @@ func TestEveryFormat(t *testing.T) {
 	})
 }
 
-// TestPendingAssetsMatchNothing: a range waiting for an analyst tells nobody yet.
-func TestPendingAssetsMatchNothing(t *testing.T) {
-	s := storetest.Open(t, "sqlite")
-	ctx := context.Background()
-	if _, err := registry.New(s).Import(ctx, strings.NewReader("organisation,asset\nA,198.51.100.0/24\n"),
-		registry.ImportOptions{Format: registry.CSV, Verification: asset.Pending}); err != nil {
-		t.Fatal(err)
-	}
-	m := NewMatcher(s, slog.New(slog.DiscardHandler), nil)
-	m.Refresh(ctx)
-	subj, _ := Subject("198.51.100.7")
-	if hits := m.Match(subj, nil); len(hits) != 0 {
-		t.Fatalf("a pending range matched: %+v", hits)
-	}
+// TestClaimsMatchOnlyOnceProven: what an organisation registers itself (a domain, an
+// e-mail domain, a range) matches nothing until it is proven, by DNS or an analyst, and
+// stops matching when its proof lapses; what the CERT imported matches at once.
+func TestClaimsMatchOnlyOnceProven(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		reg := registry.New(s)
+		if _, err := reg.Import(ctx, strings.NewReader("organisation,org_ref,asset\nAlpha,a,imported.example\n"),
+			registry.ImportOptions{Format: registry.CSV, Source: "members.csv"}); err != nil {
+			t.Fatal(err)
+		}
+		org, _ := s.Organisation(ctx, "a")
+		rep, err := reg.Claim(ctx, strings.NewReader("asset\ngmail.com\n@gmail.com\n93.184.216.0/24\n*.alpha.example\n"),
+			registry.Claim{Org: org, Actor: "admin@alpha.example", Format: registry.CSV})
+		if err != nil || rep.AssetsAdded != 4 || len(rep.Rejected) != 0 {
+			t.Fatalf("claiming: %+v, %v", rep, err)
+		}
+		m := NewMatcher(s, slog.New(slog.DiscardHandler), nil)
+		matches := func() []string {
+			t.Helper()
+			if err := m.Refresh(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, v := range []string{"imported.example", "gmail.com", "stranger@gmail.com", "93.184.216.7", "www.alpha.example"} {
+				subj, _ := Subject(v)
+				if len(m.Match(subj, nil)) > 0 {
+					got = append(got, v)
+				}
+			}
+			return got
+		}
+		if got := matches(); !slices.Equal(got, []string{"imported.example"}) {
+			t.Fatalf("before any proof, matched %v; want only what the CERT imported", got)
+		}
+
+		// The DNS token proves alpha.example (and its tree); an analyst approves the range.
+		now := time.Now()
+		check := store.Challenge{OrgID: org.ID, Domain: "alpha.example", State: store.ChallengeVerified, CheckedAt: now}
+		if _, err := s.Challenge(ctx, org.ID, "alpha.example", "token", now); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RecordCheck(ctx, check, store.AuditEntry{At: now, OrgID: org.ID, Action: "domain.check"}); err != nil {
+			t.Fatal(err)
+		}
+		analyst := store.User{ID: 1, Email: "analyst@cert.example", Role: store.RoleAnalyst}
+		if n, err := reg.Decide(ctx, analyst, store.PendingDecision{OrgID: org.ID, Kind: asset.IPv4Prefix, Approve: true}, "all ranges"); err != nil || n != 1 {
+			t.Fatalf("approving the range: %d, %v", n, err)
+		}
+		if got := matches(); !slices.Equal(got, []string{"imported.example", "93.184.216.7", "www.alpha.example"}) {
+			t.Fatalf("after proof, matched %v; want the proven domain tree and range too, not gmail.com", got)
+		}
+		if _, err := reg.Decide(ctx, store.User{Role: store.RoleOrgAdmin, OrgID: org.ID}, store.PendingDecision{OrgID: org.ID, Approve: true}, "all"); !errors.Is(err, registry.ErrNotAnalyst) {
+			t.Fatalf("an organisation approving its own claims: %v", err)
+		}
+
+		// The token is gone: the domain tree stops matching, the range does not.
+		check.State = store.ChallengeLapsed
+		if err := s.RecordCheck(ctx, check, store.AuditEntry{At: now, OrgID: org.ID, Action: "domain.check"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := matches(); !slices.Equal(got, []string{"imported.example", "93.184.216.7"}) {
+			t.Fatalf("after the proof lapsed, matched %v", got)
+		}
+	})
 }

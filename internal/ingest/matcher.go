@@ -92,8 +92,8 @@ func (m *Matcher) Refresh(ctx context.Context) error {
 func (m *Matcher) loadIndex(ctx context.Context) (*match.Index, error) {
 	var entries []match.Entry
 	err := m.store.AllAssets(ctx, func(a store.Asset) error {
-		if a.Verification == asset.Pending {
-			return nil // waits for an analyst: it matches nothing yet
+		if !a.Verification.Matches() {
+			return nil // waits for proof, or its proof lapsed
 		}
 		entries = append(entries, match.Entry{OrgID: a.OrgID, AssetID: a.ID, Verification: a.Verification,
 			Asset: asset.Asset{Kind: a.Kind, Value: a.Value}})

@@ -28,9 +28,11 @@ type ImportOptions struct {
 	Verification asset.Verification
 	// DefaultLanguage is the language of contacts whose row names none; "" is "nl".
 	DefaultLanguage string
-	// Verify, when set, decides the verification state of each new asset (the portal
-	// holds address ranges and AS numbers for an analyst unless RIPE backs them).
-	Verify func(asset.Asset) asset.Verification
+	// Check, when set, decides the verification state of each new asset, or rejects
+	// its row (see Service.Claim).
+	Check func(asset.Asset) (asset.Verification, error)
+	// MaxRows, when set, refuses a file of more rows: nothing of it is imported.
+	MaxRows int
 	// Org, when set, is the organisation every row belongs to (an upload in the
 	// portal): the organisation column may be left out, and a row naming another
 	// organisation, or a parent, is rejected.
@@ -88,6 +90,10 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (
 			return ImportReport{}, problem.New("reading the file: %v", err)
 		}
 		rep.Rows++
+		if opts.MaxRows > 0 && rep.Rows > opts.MaxRows {
+			stage.wait()
+			return ImportReport{}, problem.New("the file has more than %d rows, the most one upload may have: split it, or ask the CERT to import it", opts.MaxRows)
+		}
 		a, ok, err := b.add(row)
 		if err != nil {
 			rep.Rejected = append(rep.Rejected, rejectRow(row.Line, err))
@@ -178,6 +184,13 @@ func (b *importBuilder) add(row Row) (store.AssetInput, bool, error) {
 			return store.AssetInput{}, false, err
 		}
 	}
+	v := b.opts.Verification
+	if b.opts.Check != nil && a.Value != "" {
+		var err error
+		if v, err = b.opts.Check(a); err != nil {
+			return store.AssetInput{}, false, err
+		}
+	}
 	if err := b.org(ref, row); err != nil {
 		return store.AssetInput{}, false, err
 	}
@@ -186,10 +199,6 @@ func (b *importBuilder) add(row Row) (store.AssetInput, bool, error) {
 	}
 	if a.Value == "" {
 		return store.AssetInput{}, false, nil
-	}
-	v := b.opts.Verification
-	if b.opts.Verify != nil {
-		v = b.opts.Verify(a)
 	}
 	return store.AssetInput{OrgRef: ref, Kind: a.Kind, Value: a.Value, Verification: v,
 		Provenance: "import:" + b.opts.Source}, true, nil

@@ -8,8 +8,9 @@ import (
 
 // Service is the registry, over a store.
 type Service struct {
-	store store.Store
+	store  store.Store
+	claims ClaimPolicy
 }
 
-// New returns the registry over s.
-func New(s store.Store) *Service { return &Service{store: s} }
+// New returns the registry over s, with the default claim policy.
+func New(s store.Store) *Service { return &Service{store: s, claims: ClaimPolicy{}.withDefaults()} }

@@ -65,9 +65,13 @@ type RegistryStore interface {
 	SetAggregation(ctx context.Context, orgID int64, aggregation string, a AuditEntry) error
 	// Aggregations returns the organisations that chose an aggregation, by id.
 	Aggregations(ctx context.Context) (map[int64]string, error)
-	// SetVerification sets the verification state of an asset (an analyst's approval),
-	// audited; an unknown asset is ErrNotFound.
-	SetVerification(ctx context.Context, assetID int64, v asset.Verification, a AuditEntry) error
+	// PendingTotals counts the assets waiting for proof, per organisation and kind,
+	// narrowed by f's OrgID and Kind.
+	PendingTotals(ctx context.Context, f AssetFilter) ([]AssetTotal, error)
+	// DecidePending approves (they match from then on, proven by d.By at d.At) or
+	// rejects (they are removed) the assets waiting for proof that d selects, audited
+	// once; it returns how many it changed.
+	DecidePending(ctx context.Context, d PendingDecision, a AuditEntry) (int, error)
 	// DeleteContact removes a contact of an organisation, audited; a contact of another
 	// organisation is ErrNotFound.
 	DeleteContact(ctx context.Context, orgID, contactID int64, a AuditEntry) error
@@ -125,8 +129,33 @@ type Asset struct {
 	Kind         asset.Kind
 	Value        string
 	Verification asset.Verification
-	Provenance   string // where it came from: "import:members.csv", "portal:user@example.nl", ...
+	Provenance   string    // where it came from: "import:members.csv", "import:portal:user@example.nl", ...
+	ProofAt      time.Time // when it was proven, approved or its proof lapsed; zero if never
+	ProofBy      string    // who approved it: the analyst's address; "dns" for a DNS token
 	CreatedAt    time.Time
+}
+
+// Proof says how Baken knows that the organisation owns the asset.
+func (a Asset) Proof() asset.Proof {
+	return asset.Proof{State: a.Verification, At: a.ProofAt, By: a.ProofBy}
+}
+
+// AssetTotal is the number of one organisation's assets of one kind.
+type AssetTotal struct {
+	OrgID int64
+	Kind  asset.Kind
+	Count int
+}
+
+// PendingDecision selects assets waiting for proof, one (AssetID) or all of an
+// organisation (OrgID, optionally of one Kind), and approves or rejects them.
+type PendingDecision struct {
+	AssetID int64
+	OrgID   int64
+	Kind    asset.Kind
+	Approve bool
+	By      string // the analyst
+	At      time.Time
 }
 
 // AssetFilter narrows Assets.

@@ -1,101 +1,170 @@
 package web
 
 import (
+	"cmp"
+	"context"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/baken-cert/baken/internal/asset"
+	"github.com/baken-cert/baken/internal/registry"
 	"github.com/baken-cert/baken/internal/store"
 )
 
-// RIPEOwner names the organisation the RIPE data gives for an address range or an AS
-// number (its org-name), for deciding whether an organisation's own registration is
-// backed by the registry.
-type RIPEOwner func(a asset.Asset) (orgName string, ok bool)
-
-// UseRIPE lets the portal check registrations against the RIPE data.
-func (p *Portal) UseRIPE(owner RIPEOwner) { p.ripe = owner }
-
-// verificationFor decides the state of an asset an organisation registers itself:
-// an address range or AS number waits for an analyst, unless the RIPE data names the
-// same organisation; a domain is unverified until proven by DNS.
-func (p *Portal) verificationFor(orgName string) func(asset.Asset) asset.Verification {
-	return func(a asset.Asset) asset.Verification {
-		if a.Kind != asset.IPv4 && a.Kind != asset.IPv6 && a.Kind != asset.IPv4Prefix && a.Kind != asset.IPv6Prefix && a.Kind != asset.ASN {
-			return asset.Unverified
-		}
-		if p.ripe != nil {
-			if name, ok := p.ripe(a); ok && sameName(name, orgName) {
-				return asset.RegistryBacked
-			}
-		}
-		return asset.Pending
-	}
-}
-
-// sameName compares organisation names as people write them: case, spaces and
-// punctuation aside.
-func sameName(a, b string) bool {
-	norm := func(s string) string {
-		return strings.Map(func(r rune) rune {
-			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127 {
-				return r
-			}
-			return -1
-		}, strings.ToLower(s))
-	}
-	return norm(a) != "" && norm(a) == norm(b)
-}
+// UseClaimPolicy sets how far the portal trusts what organisations register themselves
+// (see registry.ClaimPolicy).
+func (p *Portal) UseClaimPolicy(c registry.ClaimPolicy) { p.registry.SetClaimPolicy(c) }
 
 type approvalsPage struct {
-	CSRF string
-	User store.User
-	Rows []approvalRow
+	CSRF   string
+	User   store.User
+	Total  int
+	Kinds  []kindTotal
+	Orgs   []orgTotal
+	OrgID  int64
+	Kind   string
+	Shown  int // how many the filter selects
+	Rows   []approvalRow
+	Next   string // the query of the next page, "" on the last
+	Filter string // the query of this filter, for the forms' way back
+}
+
+type kindTotal struct {
+	Kind  asset.Kind
+	Count int
+}
+
+type orgTotal struct {
+	ID    int64
+	Name  string
+	Count int
 }
 
 type approvalRow struct {
-	ID                   int64
-	Value, Kind, OrgName string
+	store.Asset
+	OrgName  string
+	Evidence *registry.Evidence
 }
 
-// maxApprovals bounds the approvals one page lists.
-const maxApprovals = 200
+// approvalsPageSize is how many claims one page of approvals lists.
+const approvalsPageSize = 50
+
+// maxApprovalOrgs bounds the organisations the filter offers by name (those with the
+// most claims waiting).
+const maxApprovalOrgs = 500
 
 func (p *Portal) approvalRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /approvals", p.analystOnly(p.approvals))
 	mux.Handle("POST /approvals", p.analystOnly(p.approve))
+	mux.Handle("POST /approvals/bulk", p.analystOnly(p.approveAll))
 }
 
-// approvals lists the address ranges and AS numbers waiting for an analyst.
+// approvals lists what organisations claimed and nobody proved yet, with totals, a
+// filter by organisation and kind, pages, and the RIPE data beside each range.
 func (p *Portal) approvals(w http.ResponseWriter, r *http.Request, req request) {
 	ctx := r.Context()
-	pending, err := p.store.Assets(ctx, store.AssetFilter{Verification: asset.Pending, Limit: maxApprovals})
+	orgID, _ := strconv.ParseInt(r.FormValue("org"), 10, 64)
+	after, _ := strconv.ParseInt(r.FormValue("after"), 10, 64)
+	kind := asset.Kind(r.FormValue("kind"))
+	if !kind.Valid() {
+		kind = ""
+	}
+	totals, err := p.store.PendingTotals(ctx, store.AssetFilter{})
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	page := approvalsPage{CSRF: req.csrf, User: req.session.User}
-	names := map[int64]string{}
-	for _, a := range pending {
-		if _, ok := names[a.OrgID]; !ok {
-			org, err := p.store.OrganisationByID(ctx, a.OrgID)
-			if err != nil {
-				p.fail(w, r, err)
-				return
-			}
-			names[a.OrgID] = org.Name + " (" + org.Ref + ")"
+	page := approvalsPage{CSRF: req.csrf, User: req.session.User, OrgID: orgID, Kind: string(kind), Filter: approvalsQuery(orgID, kind, 0)}
+	byKind, byOrg := map[asset.Kind]int{}, map[int64]int{}
+	for _, t := range totals {
+		page.Total += t.Count
+		byKind[t.Kind] += t.Count
+		byOrg[t.OrgID] += t.Count
+		if (orgID == 0 || t.OrgID == orgID) && (kind == "" || t.Kind == kind) {
+			page.Shown += t.Count
 		}
-		page.Rows = append(page.Rows, approvalRow{ID: a.ID, Value: a.Value, Kind: string(a.Kind), OrgName: names[a.OrgID]})
+	}
+	for _, k := range asset.AllKinds() {
+		if byKind[k] > 0 {
+			page.Kinds = append(page.Kinds, kindTotal{k, byKind[k]})
+		}
+	}
+	names := orgNames{store: p.store, names: map[int64]string{}}
+	for id, n := range byOrg {
+		page.Orgs = append(page.Orgs, orgTotal{ID: id, Count: n})
+	}
+	slices.SortFunc(page.Orgs, func(a, b orgTotal) int { return cmp.Or(b.Count-a.Count, cmp.Compare(a.ID, b.ID)) })
+	page.Orgs = page.Orgs[:min(len(page.Orgs), maxApprovalOrgs)]
+	for i := range page.Orgs {
+		if page.Orgs[i].Name, err = names.of(ctx, page.Orgs[i].ID); err != nil {
+			p.fail(w, r, err)
+			return
+		}
+	}
+	pending, err := p.store.Assets(ctx, store.AssetFilter{Verification: asset.Pending, OrgID: orgID, Kind: kind, AfterID: after, Limit: approvalsPageSize})
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	for _, a := range pending {
+		row := approvalRow{Asset: a}
+		if row.OrgName, err = names.of(ctx, a.OrgID); err != nil {
+			p.fail(w, r, err)
+			return
+		}
+		if ev, ok := p.registry.Evidence(asset.Asset{Kind: a.Kind, Value: a.Value}); ok {
+			row.Evidence = &ev
+		}
+		page.Rows = append(page.Rows, row)
+	}
+	if len(pending) == approvalsPageSize {
+		page.Next = approvalsQuery(orgID, kind, pending[len(pending)-1].ID)
 	}
 	p.render(w, r, http.StatusOK, "approvals.html", page)
 }
 
-// approve approves a pending registration (it matches from then on) or rejects it
-// (it is removed).
+// orgNames looks organisations' names up once each.
+type orgNames struct {
+	store store.Store
+	names map[int64]string
+}
+
+func (o orgNames) of(ctx context.Context, id int64) (string, error) {
+	if name, ok := o.names[id]; ok {
+		return name, nil
+	}
+	org, err := o.store.OrganisationByID(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	o.names[id] = org.Name + " (" + org.Ref + ")"
+	return o.names[id], nil
+}
+
+// approvalsQuery is the address of a filtered page of approvals.
+func approvalsQuery(orgID int64, kind asset.Kind, after int64) string {
+	q := url.Values{}
+	if orgID != 0 {
+		q.Set("org", strconv.FormatInt(orgID, 10))
+	}
+	if kind != "" {
+		q.Set("kind", string(kind))
+	}
+	if after != 0 {
+		q.Set("after", strconv.FormatInt(after, 10))
+	}
+	if len(q) == 0 {
+		return "/approvals"
+	}
+	return "/approvals?" + q.Encode()
+}
+
+// approve approves one claim (it matches from then on) or rejects it (it is removed).
 func (p *Portal) approve(w http.ResponseWriter, r *http.Request, req request) {
 	ctx := r.Context()
-	u := req.session.User
 	id, err := strconv.ParseInt(r.FormValue("id"), 10, 64)
 	if err != nil {
 		http.NotFound(w, r)
@@ -111,17 +180,42 @@ func (p *Portal) approve(w http.ResponseWriter, r *http.Request, req request) {
 		return
 	}
 	a := pending[0]
-	audit := store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: a.OrgID, Detail: a.Value}
+	p.decide(w, r, req, store.PendingDecision{AssetID: id, OrgID: a.OrgID}, a.Value)
+}
+
+// approveAll approves or rejects every claim of one organisation, or of one kind of it.
+func (p *Portal) approveAll(w http.ResponseWriter, r *http.Request, req request) {
+	orgID, err := strconv.ParseInt(r.FormValue("org"), 10, 64)
+	if err != nil || orgID == 0 {
+		http.NotFound(w, r)
+		return
+	}
+	kind := asset.Kind(r.FormValue("kind"))
+	detail := "all waiting"
+	if kind != "" {
+		if !kind.Valid() {
+			http.NotFound(w, r)
+			return
+		}
+		detail += " " + string(kind)
+	}
+	p.decide(w, r, req, store.PendingDecision{OrgID: orgID, Kind: kind}, detail)
+}
+
+// decide carries out an analyst's decision and goes back to the page it came from.
+func (p *Portal) decide(w http.ResponseWriter, r *http.Request, req request, d store.PendingDecision, detail string) {
 	switch r.FormValue("decision") {
 	case "approve":
-		audit.Action = "asset.approve"
-		err = p.store.SetVerification(ctx, id, asset.AnalystApproved, audit)
+		d.Approve = true
 	case "reject":
-		audit.Action = "asset.reject"
-		err = p.store.DeleteAsset(ctx, a.OrgID, id, audit)
 	default:
 		http.Error(w, p.t(r, "Approve or reject."), http.StatusBadRequest)
 		return
 	}
-	p.changed(w, r, err, "/approvals")
+	_, err := p.registry.Decide(r.Context(), req.session.User, d, detail)
+	back := localPath(r.FormValue("back"))
+	if !strings.HasPrefix(back, "/approvals") {
+		back = "/approvals"
+	}
+	p.changed(w, r, err, back)
 }

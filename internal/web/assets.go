@@ -109,8 +109,7 @@ func (p *Portal) importFor(w http.ResponseWriter, r *http.Request, req request, 
 		p.fail(w, r, err)
 		return
 	}
-	rep, err := p.registry.Import(ctx, strings.NewReader(content), registry.ImportOptions{Format: f, Source: "portal:" + u.Email,
-		Org: &store.OrgInput{Ref: org.Ref, Name: org.Name}, Verify: p.verificationFor(org.Name)})
+	rep, err := p.registry.Claim(ctx, strings.NewReader(content), registry.Claim{Org: org, Actor: u.Email, Format: f})
 	if err != nil {
 		p.renderAssets(w, r, req, http.StatusUnprocessableEntity, p.t(r, "Nothing was imported: %v", p.tError(r, err)), nil)
 		return

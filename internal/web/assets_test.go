@@ -47,7 +47,7 @@ func TestAssetPages(t *testing.T) {
 			want, notWant      string
 		}{
 			{"list", "GET", "/assets", nil, 200, "192.0.2.0/24", "secret-b"},
-			{"the state in words", "GET", "/assets", nil, 200, "<td>niet geverifieerd</td>", "<td>unverified</td>"},
+			{"the state in words", "GET", "/assets", nil, 200, "<td>geïmporteerd door het CERT</td>", "<td>unverified</td>"},
 			{"search another organisation's value", "GET", "/assets?q=secret", nil, 200, "", "secret-b"},
 			{"add", "POST", "/assets", url.Values{"csrf": {csrf}, "value": {"*.Alpha.Example"}}, 200, "*.alpha.example", "secret-b"},
 			{"add a bad value", "POST", "/assets", url.Values{"csrf": {csrf}, "value": {"192.0.2.1/24"}}, 422, "bedoelt u 192.0.2.0/24?", "did you mean"},

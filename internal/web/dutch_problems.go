@@ -126,4 +126,23 @@ var dutchProblems = map[string]string{
 	"Expires %q is not an RFC 3339 date and time such as 2026-12-31T23:59:59Z": "Expires %q is geen datum en tijd volgens RFC 3339, zoals 2026-12-31T23:59:59Z",
 	"Preferred-Languages appears more than once; the first is used":            "Preferred-Languages staat er meer dan eens in; de eerste wordt gebruikt",
 	"%q is not a language tag such as en or nl-BE":                             "%q is geen taalcode zoals en of nl-BE",
+
+	// internal/asset: what no organisation owns, and how an asset is proven.
+	"%s is not within global unicast address space (2000::/3): no organisation owns it":        "%s ligt niet in de globale unicast-adresruimte (2000::/3): geen organisatie bezit die",
+	"%s is special-purpose address space (%s, %s): no organisation owns it":                    "%s is adresruimte voor bijzondere doeleinden (%s, %s): geen organisatie bezit die",
+	"%s is a special-purpose AS number (%s): no organisation owns it":                          "%s is een AS-nummer voor bijzondere doeleinden (%s): geen organisatie bezit het",
+	"%s is a public suffix, under which anyone can register a domain: no organisation owns it": "%s is een publiek achtervoegsel waaronder iedereen een domein kan registreren: geen organisatie bezit het",
+	"waiting for proof":           "wacht op bewijs",
+	"proven by DNS on %s":         "bewezen via DNS op %s",
+	"proven by DNS":               "bewezen via DNS",
+	"backed by the RIPE database": "gedekt door de RIPE-database",
+	"approved by %s on %s":        "goedgekeurd door %s op %s",
+	"approved by an analyst":      "goedgekeurd door een analist",
+	"proof lapsed on %s: it matches nothing until proven again": "bewijs vervallen op %s: het levert geen meldingen op tot het opnieuw is bewezen",
+	"proof lapsed: it matches nothing until proven again":       "bewijs vervallen: het levert geen meldingen op tot het opnieuw is bewezen",
+	"imported by the CERT": "geïmporteerd door het CERT",
+
+	// internal/registry: what an organisation registers itself.
+	"%s already has %d assets waiting for proof, its limit: prove or remove some first, or ask the CERT, whose administrators can raise the limit": "%s heeft al %d systemen die op bewijs wachten, de limiet: bewijs of verwijder er eerst enkele, of vraag het CERT, waarvan de beheerders de limiet kunnen verhogen",
+	"the file has more than %d rows, the most one upload may have: split it, or ask the CERT to import it":                                         "het bestand heeft meer dan %d regels, het maximum voor één upload: splits het, of vraag het CERT het te importeren",
 }

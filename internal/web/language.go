@@ -73,27 +73,13 @@ func newViews(secure bool, log *slog.Logger) *views {
 func pageFuncs(code string, p *message.Printer) template.FuncMap {
 	return template.FuncMap{
 		"t": func(key string, args ...any) string { return p.Sprintf(key, args...) },
-		"verification": func(v any) string {
-			if label, ok := verificationLabels[asset.Verification(fmt.Sprint(v))]; ok {
-				return p.Sprintf(label)
-			}
-			return fmt.Sprint(v)
-		},
-		"lang":      func() string { return code },
-		"languages": func() []languageName { return languages },
-		"here":      func(path, csrf string) languageSwitch { return languageSwitch{Here: path, CSRF: csrf} },
+		// verification says a state in words; proof says how one asset is proven.
+		"verification": func(v asset.Verification) string { return translateProblem(p, asset.Proof{State: v}.Describe()) },
+		"proof":        func(a store.Asset) string { return translateProblem(p, a.Proof().Describe()) },
+		"lang":         func() string { return code },
+		"languages":    func() []languageName { return languages },
+		"here":         func(path, csrf string) languageSwitch { return languageSwitch{Here: path, CSRF: csrf} },
 	}
-}
-
-// verificationLabels say in words how far an asset is proven to be its organisation's
-// (keys of the catalog).
-var verificationLabels = map[asset.Verification]string{
-	asset.Unverified:      "not verified",
-	asset.DNSVerified:     "proven through DNS",
-	asset.RegistryBacked:  "confirmed by the RIPE data",
-	asset.AnalystApproved: "approved by an analyst",
-	asset.Lapsed:          "proof lapsed",
-	asset.Pending:         "waiting for an analyst",
 }
 
 // languageSwitch is what the language switch of a page needs: the page's address

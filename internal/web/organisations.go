@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 
-	"github.com/baken-cert/baken/internal/asset"
 	"github.com/baken-cert/baken/internal/store"
 )
 
@@ -41,8 +40,8 @@ func (p *Portal) organisations(w http.ResponseWriter, r *http.Request, req reque
 		for _, c := range counts {
 			row.Assets += c.Count
 			switch {
-			case c.Verification == asset.Pending:
-				row.Pending += c.Count
+			case !c.Verification.Matches():
+				row.Pending += c.Count // waiting for proof, or its proof lapsed
 			case c.Verification.Verified():
 				row.Verified += c.Count
 			default:

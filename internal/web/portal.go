@@ -41,7 +41,6 @@ type Portal struct {
 	resolver  verify.Resolver
 	notify    *notify.Service
 	http      *http.Client
-	ripe      RIPEOwner
 	mail      Sender
 	from      string
 	publicURL string

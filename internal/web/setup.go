@@ -202,20 +202,20 @@ func (p *Portal) needsAction(r *http.Request, orgID int64, counts []store.AssetC
 			out = append(out, p.t(r, "The mail server refuses %s: %s", c.Email, c.BounceReason))
 		}
 	}
-	unproven, pending := 0, 0
+	pending, lapsed := 0, 0
 	for _, c := range counts {
-		switch {
-		case c.Verification == asset.Pending:
+		switch c.Verification {
+		case asset.Pending:
 			pending += c.Count
-		case (c.Kind == asset.Domain || c.Kind == asset.DomainTree || c.Kind == asset.EmailDomain) && !c.Verification.Verified():
-			unproven += c.Count
+		case asset.Lapsed:
+			lapsed += c.Count
 		}
 	}
-	if unproven > 0 {
-		out = append(out, p.t(r, "Domains not proven yet: %d (Prove your domains)", unproven))
-	}
 	if pending > 0 {
-		out = append(out, p.t(r, "Address ranges or AS numbers waiting for an analyst: %d", pending))
+		out = append(out, p.t(r, "Waiting for proof, and matching nothing until then: %d (prove your domains by DNS; an analyst checks address ranges and AS numbers)", pending))
+	}
+	if lapsed > 0 {
+		out = append(out, p.t(r, "Proof lapsed, matching nothing: %d (publish the DNS token again)", lapsed))
 	}
 	return out, nil
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"time"
 
-	"github.com/baken-cert/baken/internal/asset"
 	"github.com/baken-cert/baken/internal/store"
 )
 
@@ -52,6 +51,10 @@ func (s *DB) Challenges(ctx context.Context, orgID int64) ([]store.Challenge, er
 	return scanChallenges(rows)
 }
 
+// domainAssets selects the assets that a proof of the domain $2 proves: the domain, its
+// tree and its e-mail domain.
+const domainAssets = `((kind = 'domain' AND value = $2) OR (kind = 'domain-tree' AND value = '*.' || $2) OR (kind = 'email-domain' AND value = '@' || $2))`
+
 // DueChallenges implements store.DomainStore.
 func (s *DB) DueChallenges(ctx context.Context, checkedBefore time.Time, pendingFor time.Duration, now time.Time) ([]store.Challenge, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+challengeColumns+` FROM domain_challenges
@@ -70,19 +73,22 @@ func (s *DB) RecordCheck(ctx context.Context, c store.Challenge, a store.AuditEn
 			c.OrgID, c.Domain, c.State, c.Detail, s.d.Time(c.CheckedAt.UTC())); err != nil {
 			return err
 		}
-		var from, to string
+		// A proof moves what waits for it (or was imported, or lapsed) to dns-verified; a
+		// lapse takes it away: what the organisation registered itself matches nothing
+		// until proven again, what the CERT imported is trusted as before.
+		var q string
 		switch c.State {
 		case store.ChallengeVerified:
-			from, to = string(asset.Unverified), string(asset.DNSVerified)
+			q = `UPDATE assets SET verification = 'dns-verified', proof_at = $3, proof_by = 'dns'
+				WHERE org_id = $1 AND ` + domainAssets + ` AND verification IN ('pending', 'unverified', 'lapsed')`
 		case store.ChallengeLapsed:
-			from, to = string(asset.DNSVerified), string(asset.Lapsed)
-		}
-		if to == "" {
+			q = `UPDATE assets SET proof_at = $3, verification = CASE WHEN provenance LIKE 'import:portal:%'
+				THEN 'lapsed' ELSE 'unverified' END
+				WHERE org_id = $1 AND ` + domainAssets + ` AND verification = 'dns-verified'`
+		default:
 			return nil
 		}
-		r, err := tx.ExecContext(ctx, `UPDATE assets SET verification = $3 WHERE org_id = $1
-			AND ((kind = 'domain' AND value = $2) OR (kind = 'domain-tree' AND value = '*.' || $2) OR (kind = 'email-domain' AND value = '@' || $2))
-			AND (verification = $4 OR verification = 'lapsed' AND $3 = 'dns-verified')`, c.OrgID, c.Domain, to, from)
+		r, err := tx.ExecContext(ctx, q, c.OrgID, c.Domain, s.d.Time(c.CheckedAt.UTC()))
 		if err != nil {
 			return err
 		}

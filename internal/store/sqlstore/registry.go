@@ -241,19 +241,50 @@ func (s *DB) Aggregations(ctx context.Context) (map[int64]string, error) {
 	return out, rows.Err()
 }
 
-// SetVerification implements store.RegistryStore.
-func (s *DB) SetVerification(ctx context.Context, assetID int64, v asset.Verification, a store.AuditEntry) error {
-	return s.audited(ctx, &a, func(tx *sql.Tx) error {
-		r, err := tx.ExecContext(ctx, `UPDATE assets SET verification = $2 WHERE id = $1`, assetID, string(v))
-		if err := oneRow(r, err, fmt.Sprintf("asset %d", assetID)); err != nil {
+// PendingTotals implements store.RegistryStore.
+func (s *DB) PendingTotals(ctx context.Context, f store.AssetFilter) ([]store.AssetTotal, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT org_id, kind, COUNT(*) FROM assets
+		WHERE verification = 'pending' AND ($1 = 0 OR org_id = $1) AND ($2 = '' OR kind = $2)
+		GROUP BY org_id, kind ORDER BY org_id, kind`, f.OrgID, string(f.Kind))
+	if err != nil {
+		return nil, fmt.Errorf("counting pending assets: %w", err)
+	}
+	return collect(rows, func(r rowScanner) (store.AssetTotal, error) {
+		var t store.AssetTotal
+		err := r.Scan(&t.OrgID, &t.Kind, &t.Count)
+		return t, err
+	})
+}
+
+// DecidePending implements store.RegistryStore.
+func (s *DB) DecidePending(ctx context.Context, d store.PendingDecision, a store.AuditEntry) (int, error) {
+	if d.AssetID == 0 && d.OrgID == 0 {
+		return 0, errors.New("a decision on pending assets names an asset or an organisation")
+	}
+	var n int64
+	err := s.audited(ctx, &a, func(tx *sql.Tx) error {
+		const which = `verification = 'pending' AND ($1 = 0 OR id = $1) AND ($2 = 0 OR org_id = $2) AND ($3 = '' OR kind = $3)`
+		var r sql.Result
+		var err error
+		if d.Approve {
+			r, err = tx.ExecContext(ctx, `UPDATE assets SET verification = 'analyst-approved', proof_at = $4, proof_by = $5, updated_at = $4
+				WHERE `+which, d.AssetID, d.OrgID, string(d.Kind), s.d.Time(d.At.UTC()), d.By)
+		} else {
+			r, err = tx.ExecContext(ctx, `DELETE FROM assets WHERE `+which, d.AssetID, d.OrgID, string(d.Kind))
+		}
+		if err != nil {
+			return err
+		}
+		if n, err = r.RowsAffected(); err != nil || n == 0 {
 			return err
 		}
 		return bumpVersion(ctx, tx, "registry")
 	})
+	return int(n), err
 }
 
 // assetColumns are what scanAssets reads.
-const assetColumns = `id, org_id, kind, value, verification, provenance, created_at`
+const assetColumns = `id, org_id, kind, value, verification, provenance, proof_at, proof_by, created_at`
 
 func scanAssets(rows *sql.Rows) ([]store.Asset, error) {
 	defer rows.Close()
@@ -261,10 +292,14 @@ func scanAssets(rows *sql.Rows) ([]store.Asset, error) {
 	for rows.Next() {
 		var a store.Asset
 		var kind, verification string
-		if err := rows.Scan(&a.ID, &a.OrgID, &kind, &a.Value, &verification, &a.Provenance, &a.CreatedAt); err != nil {
+		var proofAt sql.NullTime
+		if err := rows.Scan(&a.ID, &a.OrgID, &kind, &a.Value, &verification, &a.Provenance, &proofAt, &a.ProofBy, &a.CreatedAt); err != nil {
 			return nil, err
 		}
 		a.Kind, a.Verification = asset.Kind(kind), asset.Verification(verification)
+		if proofAt.Valid {
+			a.ProofAt = proofAt.Time.UTC()
+		}
 		out = append(out, a)
 	}
 	return out, rows.Err()
