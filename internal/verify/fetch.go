@@ -40,9 +40,11 @@ func Fetch(ctx context.Context, c *http.Client, domain string) (SecurityTxt, []P
 // fetch is Fetch from base, a scheme and host without a final slash, so that tests
 // can use a server on a loopback port.
 func fetch(ctx context.Context, c *http.Client, base string, now time.Time) (SecurityTxt, []Problem, error) {
-	body, resp, err := get(ctx, c, base+wellKnownPath)
+	asked := base + wellKnownPath
+	body, resp, err := get(ctx, c, asked)
 	if err == nil && resp.StatusCode == http.StatusNotFound {
-		body, resp, err = get(ctx, c, base+legacyPath)
+		asked = base + legacyPath
+		body, resp, err = get(ctx, c, asked)
 	}
 	if err != nil {
 		return SecurityTxt{}, nil, err
@@ -62,13 +64,34 @@ func fetch(ctx context.Context, c *http.Client, base string, now time.Time) (Sec
 	st, problems := Parse(body, now)
 	st.URL = where.String()
 	if charsetProblem != nil {
-		problems = append(problems, problemAt(0, charsetProblem))
+		problems = append(problems, problemAt(0, charsetProblem, false))
 	}
-	if len(st.Canonical) > 0 && !slices.ContainsFunc(st.Canonical, sameURL(where)) {
-		problems = append(problems, problemAt(0, problem.New(
-			"the file was found at %s, which is not among its Canonical URIs", where)))
+	if canonical := canonicalProblem(st.Canonical, asked, where); canonical != nil {
+		problems = append(problems, problemAt(0, canonical, true))
+		st.Valid = false
 	}
 	return st, problems, nil
+}
+
+// canonicalProblem says what is wrong when a file lists Canonical URIs and neither
+// the URL asked for nor the one redirects ended at is among them (RFC 9116 section
+// 2.5.2: then the file is not to be trusted; the DTC's validator accepts either
+// end of the redirect chain).
+func canonicalProblem(canonical []string, asked string, where *url.URL) *problem.Problem {
+	if len(canonical) == 0 || slices.ContainsFunc(canonical, sameURL(where)) {
+		return nil
+	}
+	first, err := url.Parse(asked)
+	if err != nil {
+		return problem.New("the file was found at %s, which is not among its Canonical URIs", where)
+	}
+	if slices.ContainsFunc(canonical, sameURL(first)) {
+		return nil
+	}
+	if first.String() == where.String() {
+		return problem.New("the file was found at %s, which is not among its Canonical URIs", where)
+	}
+	return problem.New("the file was asked for at %s and found at %s, neither of which is among its Canonical URIs", first, where)
 }
 
 // get fetches url, at most MaxSecurityTxt bytes of it, with errors saying so.
@@ -107,11 +130,19 @@ func checkContentType(ct string) (charsetProblem, badType *problem.Problem) {
 }
 
 // sameURL returns a test for a Canonical URI naming u (scheme and host are
-// case-insensitive).
+// case-insensitive, and https's port 443 may be left out).
 func sameURL(u *url.URL) func(string) bool {
 	return func(canonical string) bool {
 		c, err := url.Parse(canonical)
 		return err == nil && strings.EqualFold(c.Scheme, u.Scheme) &&
-			strings.EqualFold(c.Host, u.Host) && c.EscapedPath() == u.EscapedPath()
+			strings.EqualFold(httpsHost(c), httpsHost(u)) && c.EscapedPath() == u.EscapedPath()
 	}
+}
+
+// httpsHost returns u's host and port, without the port if it is https's own.
+func httpsHost(u *url.URL) string {
+	if strings.EqualFold(u.Scheme, "https") && u.Port() == "443" {
+		return strings.TrimSuffix(u.Host, ":443")
+	}
+	return u.Host
 }

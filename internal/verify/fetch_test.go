@@ -19,7 +19,7 @@ const goodFile = "Contact: mailto:security@example.org\nExpires: 2026-12-01T00:0
 type page struct {
 	status      int // default 200
 	contentType string
-	body        string
+	body        string // "{base}" in it stands for the server's https://host:port
 	redirect    string // if set, a 302 to this URL
 }
 
@@ -41,7 +41,7 @@ func startHTTPS(t *testing.T, pages map[string]page) (*httptest.Server, *http.Cl
 		if p.status != 0 {
 			w.WriteHeader(p.status)
 		}
-		_, _ = w.Write([]byte(p.body))
+		_, _ = w.Write([]byte(strings.ReplaceAll(p.body, "{base}", "https://"+r.Host)))
 	}))
 	t.Cleanup(srv.Close)
 	pool := x509.NewCertPool()
@@ -62,7 +62,8 @@ func TestFetch(t *testing.T) {
 		name     string
 		pages    map[string]page
 		wantPath string   // where the file was found
-		problems []string // as in checkProblems
+		invalid  bool     // the file was found but is not valid
+		problems []string // as in checkProblems; "{base}" stands for the server's URL
 		wantErr  string
 	}{
 		{
@@ -87,13 +88,59 @@ func TestFetch(t *testing.T) {
 			name:     "no charset",
 			pages:    map[string]page{wellKnownPath: {contentType: "text/plain", body: goodFile}},
 			wantPath: wellKnownPath,
-			problems: []string{"the Content-Type has no charset"},
+			problems: []string{"note: the Content-Type has no charset"},
+		},
+		{
+			name:     "Canonical names where it is",
+			pages:    map[string]page{wellKnownPath: {contentType: textUTF8, body: goodFile + "Canonical: https://example.org/.well-known/security.txt\nCanonical: {base}/.well-known/security.txt\n"}},
+			wantPath: wellKnownPath,
 		},
 		{
 			name:     "Canonical elsewhere",
 			pages:    map[string]page{wellKnownPath: {contentType: textUTF8, body: goodFile + "Canonical: https://example.org/.well-known/security.txt\n"}},
 			wantPath: wellKnownPath,
-			problems: []string{"which is not among its Canonical URIs"},
+			invalid:  true,
+			problems: []string{"error: the file was found at {base}/.well-known/security.txt, which is not among its Canonical URIs"},
+		},
+		{
+			name:     "Canonical of the legacy place",
+			pages:    map[string]page{legacyPath: {contentType: textUTF8, body: goodFile + "Canonical: {base}/.well-known/security.txt\n"}},
+			wantPath: legacyPath,
+			invalid:  true,
+			problems: []string{"error: the file was found at {base}/security.txt, which is not among"},
+		},
+		{
+			name: "Canonical names the URL asked for, not the redirect's",
+			pages: map[string]page{
+				wellKnownPath:         {redirect: "/files/security.txt"},
+				"/files/security.txt": {contentType: textUTF8, body: goodFile + "Canonical: {base}/.well-known/security.txt\n"},
+			},
+			wantPath: "/files/security.txt",
+		},
+		{
+			name: "Canonical names the redirect's URL",
+			pages: map[string]page{
+				wellKnownPath:         {redirect: "/files/security.txt"},
+				"/files/security.txt": {contentType: textUTF8, body: goodFile + "Canonical: {base}/files/security.txt\n"},
+			},
+			wantPath: "/files/security.txt",
+		},
+		{
+			name: "Canonical names neither end of the redirect",
+			pages: map[string]page{
+				wellKnownPath:         {redirect: "/files/security.txt"},
+				"/files/security.txt": {contentType: textUTF8, body: goodFile + "Canonical: {base}/other/security.txt\n"},
+			},
+			wantPath: "/files/security.txt",
+			invalid:  true,
+			problems: []string{"error: the file was asked for at {base}/.well-known/security.txt and found at {base}/files/security.txt, neither of which is among its Canonical URIs"},
+		},
+		{
+			name:     "a broken file",
+			pages:    map[string]page{wellKnownPath: {contentType: textUTF8, body: goodFile + "Preferred-Languages: english\n"}},
+			wantPath: wellKnownPath,
+			invalid:  true,
+			problems: []string{`error: line 3: "english" is not a language tag`},
 		},
 		{
 			name:    "not found anywhere",
@@ -141,10 +188,14 @@ func TestFetch(t *testing.T) {
 			if want := srv.URL + tt.wantPath; st.URL != want {
 				t.Errorf("URL = %q, want %q", st.URL, want)
 			}
-			if !st.Valid || len(st.Emails) != 1 {
-				t.Errorf("Valid = %v, Emails = %q; want a valid file with one address", st.Valid, st.Emails)
+			if st.Valid == tt.invalid || len(st.Emails) != 1 {
+				t.Errorf("Valid = %v, Emails = %q; want %v and one address", st.Valid, st.Emails, !tt.invalid)
 			}
-			checkProblems(t, problems, tt.problems)
+			var want []string
+			for _, p := range tt.problems {
+				want = append(want, strings.ReplaceAll(p, "{base}", srv.URL))
+			}
+			checkProblems(t, problems, want)
 		})
 	}
 }

@@ -11,8 +11,8 @@ import (
 )
 
 // FuzzParse checks that Parse never panics and keeps its promises on any input:
-// problem lines exist in the file, each problem has its text to translate, Valid implies a contact and an unexpired
-// Expires, every e-mail address is lower-case and came from a Contact, and
+// problem lines exist in the file, each problem has its text to translate, Valid implies a contact, an unexpired
+// Expires and a final newline, a file is Valid exactly when none of its problems is Invalid, every e-mail address is lower-case and came from a Contact, and
 // parsing is deterministic. Run: go test -fuzz=FuzzParse -fuzztime=30s ./internal/verify
 func FuzzParse(f *testing.F) {
 	files, err := filepath.Glob(filepath.Join("testdata", "*"))
@@ -26,6 +26,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("-----BEGIN PGP SIGNED MESSAGE-----\n\n- Contact: mailto:a@b.c\n-----BEGIN PGP SIGNATURE-----\n"))
 	f.Add([]byte("Contact: mailto:%41@b.c,%zz\nExpires: 2026-01-01T00:00:00Z\r\n"))
+	f.Add([]byte("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nContact: mailto:a@b.example\nExpires: 2026-12-01t00:00:00z\n-----BEGIN PGP SIGNATURE-----\n\niHUE\n=AAAA\n-----END PGP SIGNATURE-----\n"))
 	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		st, problems := Parse(body, now)
@@ -45,6 +46,12 @@ func FuzzParse(f *testing.F) {
 			if len(st.Contacts) == 0 || st.Expires.IsZero() || st.Expired || !utf8.Valid(body) {
 				t.Errorf("Valid file without contact, with bad Expires, or not UTF-8: %+v", st)
 			}
+			if len(body) > 0 && body[len(body)-1] != '\n' {
+				t.Errorf("Valid file whose last line has no newline")
+			}
+		}
+		if invalid := slices.ContainsFunc(problems, func(p Problem) bool { return p.Invalid }); invalid == st.Valid {
+			t.Errorf("Valid = %v, but a problem with Invalid set is there: %v", st.Valid, invalid)
 		}
 		for _, e := range st.Emails {
 			if e != strings.ToLower(e) || !strings.Contains(e, "@") {
@@ -65,5 +72,5 @@ func FuzzParse(f *testing.F) {
 
 // sameProblem reports whether a and b say the same of the same line.
 func sameProblem(a, b Problem) bool {
-	return a.Line == b.Line && a.Message == b.Message && a.Text.Format == b.Text.Format
+	return a.Line == b.Line && a.Message == b.Message && a.Text.Format == b.Text.Format && a.Invalid == b.Invalid
 }

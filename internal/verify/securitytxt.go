@@ -33,12 +33,12 @@ type SecurityTxt struct {
 	Policy             []string
 	Hiring             []string
 	CSAF               []string
-	// Signed says the file is an OpenPGP cleartext-signed message. The signature
-	// is not verified.
+	// Signed says the file is an OpenPGP cleartext-signed message. Its armour is
+	// checked; the signature itself is not verified.
 	Signed bool
-	// Valid says the file can be relied on: valid UTF-8, a well-formed signed
-	// message if signed, at least one well-formed Contact, and exactly one Expires
-	// that parses and has not passed. Other problems are advice and leave it valid.
+	// Valid says the file keeps every MUST of RFC 9116, as the DTC's validator
+	// (used by internet.nl) judges them: no problem with Invalid set was found.
+	// Other problems are recommendations and leave it valid.
 	Valid bool
 }
 
@@ -48,6 +48,9 @@ type Problem struct {
 	Message string
 	// Text is Message as a text the portal translates.
 	Text *problem.Problem
+	// Invalid says the file breaks a MUST of RFC 9116 and is not to be relied on;
+	// a problem without it is a recommendation.
+	Invalid bool
 }
 
 func (p Problem) String() string {
@@ -56,13 +59,6 @@ func (p Problem) String() string {
 	}
 	return fmt.Sprintf("line %d: %s", p.Line, p.Message)
 }
-
-// Markers of an OpenPGP cleartext-signed message (RFC 4880 section 7).
-const (
-	pgpSignedHeader = "-----BEGIN PGP SIGNED MESSAGE-----"
-	pgpSigBegin     = "-----BEGIN PGP SIGNATURE-----"
-	pgpSigEnd       = "-----END PGP SIGNATURE-----"
-)
 
 // line is one line of the file with its 1-based number.
 type line struct {
@@ -95,7 +91,7 @@ func Parse(body []byte, now time.Time) (SecurityTxt, []Problem) {
 		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
 	text = strings.TrimPrefix(text, "\uFEFF") // a byte-order mark is harmless
-	lines := splitLines(text)
+	lines := p.splitLines(text)
 	lines = p.unwrapSigned(lines)
 	for _, l := range lines {
 		p.parseLine(l)
@@ -116,84 +112,52 @@ func sortKey(p Problem) int {
 	return p.Line
 }
 
-// splitLines splits text at LF or CRLF.
-func splitLines(text string) []line {
+// splitLines splits text at LF or CRLF. RFC 9116 ends every line, the last one
+// too, with one of them; a CR alone ends none.
+func (p *parser) splitLines(text string) []line {
 	raw := strings.Split(text, "\n")
 	if len(raw) > 0 && raw[len(raw)-1] == "" {
 		raw = raw[:len(raw)-1] // the file's final newline ends a line, it does not start one
+	} else if len(raw) > 0 {
+		p.fail(len(raw), problem.New("the last line does not end with a newline; RFC 9116 ends every line with one"))
 	}
 	lines := make([]line, len(raw))
 	for i, r := range raw {
 		lines[i] = line{n: i + 1, text: strings.TrimSuffix(r, "\r")}
+		if strings.ContainsRune(lines[i].text, '\r') {
+			p.fail(i+1, problem.New("the line holds a carriage return without a line feed; RFC 9116 ends lines with CRLF or LF"))
+		}
 	}
 	return lines
 }
 
-// unwrapSigned returns the signed text of a cleartext-signed message, or lines as
-// they are if the file is not signed.
-func (p *parser) unwrapSigned(lines []line) []line {
-	first := 0
-	for first < len(lines) && strings.TrimSpace(lines[first].text) == "" {
-		first++
-	}
-	if first == len(lines) || strings.TrimSpace(lines[first].text) != pgpSignedHeader {
-		return lines
-	}
-	p.st.Signed = true
-	// Armor headers ("Hash: SHA512") run up to the first empty line.
-	i := first + 1
-	for i < len(lines) && strings.TrimSpace(lines[i].text) != "" {
-		i++
-	}
-	i++
-	var signed []line
-	for ; i < len(lines); i++ {
-		if strings.TrimSpace(lines[i].text) == pgpSigBegin {
-			break
-		}
-		l := lines[i]
-		// Dash-escaped lines ("- -----...") lose their escape.
-		l.text = strings.TrimPrefix(l.text, "- ")
-		signed = append(signed, l)
-	}
-	if i >= len(lines) {
-		p.fail(lines[first].n, problem.New("the signed message has no %s line", pgpSigBegin))
-		return signed
-	}
-	end := i + 1
-	for end < len(lines) && strings.TrimSpace(lines[end].text) != pgpSigEnd {
-		end++
-	}
-	if end >= len(lines) {
-		p.fail(lines[i].n, problem.New("the signature has no %s line", pgpSigEnd))
-		return signed
-	}
-	for _, l := range lines[end+1:] {
-		if strings.TrimSpace(l.text) != "" {
-			p.note(l.n, problem.New("text after the signature is ignored"))
-			break
-		}
-	}
-	return signed
-}
-
-// parseLine reads one line of the (unwrapped) file.
+// parseLine reads one line of the (unwrapped) file: blank, a comment, or a field
+// "Name: value" with one space after the colon (RFC 9116 section 4).
 func (p *parser) parseLine(l line) {
 	text := strings.TrimSpace(l.text)
 	if text == "" || strings.HasPrefix(text, "#") {
 		return
 	}
 	name, value, ok := strings.Cut(text, ":")
+	if ok && name != "" && strings.TrimRight(name, " \t") != name && isFieldName(strings.TrimRight(name, " \t")) {
+		name = strings.TrimRight(name, " \t")
+		p.fail(l.n, problem.New("the %s field has a space before its colon; RFC 9116 allows none", name))
+	}
 	if !ok || !isFieldName(name) || strings.HasPrefix(value, "//") {
-		p.note(l.n, problem.New("%q is not a \"Field: value\" line", shorten(text)))
+		p.fail(l.n, problem.New("%q is not a \"Field: value\" line, a comment or blank", shorten(text)))
 		return
 	}
-	value = strings.TrimSpace(value)
-	if value == "" {
-		p.note(l.n, problem.New("the %s field has no value", name))
+	if strings.TrimSpace(value) == "" {
+		p.fail(l.n, problem.New("the %s field has no value", name))
 		return
 	}
-	p.field(l.n, name, value)
+	switch {
+	case value[0] != ' ':
+		p.fail(l.n, problem.New("the %s field has no space after its colon; RFC 9116 requires one", name))
+	case value[1] == ' ' || value[1] == '\t':
+		p.note(l.n, problem.New("the %s field has more than one space after its colon; RFC 9116 writes one", name))
+	}
+	p.field(l.n, name, strings.TrimSpace(value))
 }
 
 // finish checks what only the whole file can tell.
@@ -216,20 +180,20 @@ func (p *parser) finish() {
 	}
 }
 
-// note records a problem of line n that leaves the file usable.
+// note records a recommendation for line n: the file stays valid.
 func (p *parser) note(n int, text *problem.Problem) {
-	p.problems = append(p.problems, problemAt(n, text))
+	p.problems = append(p.problems, problemAt(n, text, false))
 }
 
-// fail records a problem of line n that makes the file unreliable.
+// fail records a broken MUST of line n: the file is invalid.
 func (p *parser) fail(n int, text *problem.Problem) {
-	p.note(n, text)
+	p.problems = append(p.problems, problemAt(n, text, true))
 	p.invalid = true
 }
 
 // problemAt returns the Problem of line n (0: the whole file) that text says.
-func problemAt(n int, text *problem.Problem) Problem {
-	return Problem{Line: n, Message: text.Error(), Text: text}
+func problemAt(n int, text *problem.Problem, invalid bool) Problem {
+	return Problem{Line: n, Message: text.Error(), Text: text, Invalid: invalid}
 }
 
 // isFieldName reports whether s is a field name: letters, digits and hyphens.

@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/language"
+
 	"github.com/baken-cert/baken/internal/problem"
 )
 
@@ -32,7 +34,7 @@ func (p *parser) field(n int, name, value string) {
 	case "hiring":
 		p.uri(n, "Hiring", value, []string{"https"}, &p.st.Hiring)
 	case "csaf":
-		p.uri(n, "CSAF", value, []string{"https"}, &p.st.CSAF)
+		p.csaf(n, value)
 	default:
 		p.note(n, problem.New("unknown field %q (allowed, and ignored)", name))
 	}
@@ -41,7 +43,7 @@ func (p *parser) field(n int, name, value string) {
 // contact reads a Contact field: a mailto:, https: or tel: URI.
 func (p *parser) contact(n int, value string) {
 	if !strings.Contains(value, ":") && strings.Contains(value, "@") {
-		p.note(n, problem.New("Contact %q is not a URI: write mailto:%s", shorten(value), shorten(value)))
+		p.fail(n, problem.New("Contact %q is not a URI: write mailto:%s", shorten(value), shorten(value)))
 		return
 	}
 	u, ok := p.uri(n, "Contact", value, []string{"mailto", "https", "tel"}, nil)
@@ -97,18 +99,20 @@ func mailtoAddresses(u *url.URL) ([]string, *problem.Problem) {
 func (p *parser) uri(n int, field, value string, schemes []string, list *[]string) (*url.URL, bool) {
 	u, err := url.Parse(value)
 	if err != nil || u.Scheme == "" {
-		p.note(n, problem.New("%s %q is not a URI", field, shorten(value)))
+		p.fail(n, problem.New("%s %q is not a URI", field, shorten(value)))
 		return nil, false
 	}
+	// url.Parse lower-cases the scheme.
 	switch {
 	case u.Scheme == "http":
-		p.note(n, problem.New("%s %q must use https, not http", field, shorten(value)))
+		p.fail(n, problem.New("%s %q must use https, not http", field, shorten(value)))
 		return nil, false
 	case len(schemes) > 0 && !slices.Contains(schemes, u.Scheme):
+		// A URI, so allowed, but not one Baken (or a reporter) can use here.
 		p.note(n, problem.New("%s %q: a %s URI is expected, not %s:", field, shorten(value), strings.Join(schemes, ":, "), u.Scheme))
 		return nil, false
 	case u.Scheme == "https" && u.Host == "":
-		p.note(n, problem.New("%s %q has no host", field, shorten(value)))
+		p.fail(n, problem.New("%s %q has no host", field, shorten(value)))
 		return nil, false
 	}
 	if list != nil {
@@ -117,6 +121,24 @@ func (p *parser) uri(n int, field, value string, schemes []string, list *[]strin
 	return u, true
 }
 
+// csaf reads a CSAF field: an https URI of a CSAF provider's provider-metadata.json
+// (CSAF 2.0 section 7.1.8).
+func (p *parser) csaf(n int, value string) {
+	u, ok := p.uri(n, "CSAF", value, []string{"https"}, &p.st.CSAF)
+	if !ok {
+		return
+	}
+	if !strings.HasSuffix(u.Path, "/provider-metadata.json") {
+		p.fail(n, problem.New("CSAF %q does not name a provider-metadata.json file", shorten(value)))
+	}
+	if len(p.st.CSAF) == 2 {
+		p.note(n, problem.New("more than one CSAF field; one is recommended"))
+	}
+}
+
+// rfc3339Upper writes the letters of an RFC 3339 date-time in the case time.Parse wants.
+var rfc3339Upper = strings.NewReplacer("t", "T", "z", "Z")
+
 // expires reads the Expires field: one, an RFC 3339 date-time.
 func (p *parser) expires(n int, value string) {
 	p.expiresSeen++
@@ -124,7 +146,8 @@ func (p *parser) expires(n int, value string) {
 		p.fail(n, problem.New("Expires appears more than once; RFC 9116 allows one"))
 		return
 	}
-	t, err := time.Parse(time.RFC3339, value)
+	// RFC 3339 section 5.6 allows a lower-case t and z; time.Parse does not.
+	t, err := time.Parse(time.RFC3339, rfc3339Upper.Replace(value))
 	if err != nil {
 		p.fail(n, problem.New("Expires %q is not an RFC 3339 date and time such as 2026-12-31T23:59:59Z", shorten(value)))
 		return
@@ -138,35 +161,25 @@ func (p *parser) expires(n int, value string) {
 func (p *parser) languages(n int, value string) {
 	p.langsSeen++
 	if p.langsSeen > 1 {
-		p.note(n, problem.New("Preferred-Languages appears more than once; the first is used"))
+		p.fail(n, problem.New("Preferred-Languages appears more than once; RFC 9116 allows one"))
 		return
 	}
 	for _, tag := range strings.Split(value, ",") {
 		tag = strings.TrimSpace(tag)
 		if !isLanguageTag(tag) {
-			p.note(n, problem.New("%q is not a language tag such as en or nl-BE", shorten(tag)))
+			p.fail(n, problem.New("%q is not a language tag (BCP 47) such as en or nl-BE", shorten(tag)))
 			continue
 		}
 		p.st.PreferredLanguages = append(p.st.PreferredLanguages, tag)
 	}
 }
 
-// isLanguageTag reports whether tag has the shape of an RFC 5646 language tag:
-// subtags of 1 to 8 letters or digits separated by hyphens, the first letters.
+// isLanguageTag reports whether tag is a well-formed BCP 47 language tag whose
+// subtags are registered. language.Parse also takes "_" for "-", BCP 47 does not.
 func isLanguageTag(tag string) bool {
-	if tag == "" {
+	if tag == "" || strings.Contains(tag, "_") {
 		return false
 	}
-	for i, sub := range strings.Split(tag, "-") {
-		if len(sub) < 1 || len(sub) > 8 {
-			return false
-		}
-		for _, r := range sub {
-			letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
-			if !letter && (i == 0 || r < '0' || r > '9') {
-				return false
-			}
-		}
-	}
-	return true
+	_, err := language.Parse(tag)
+	return err == nil
 }

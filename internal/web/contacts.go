@@ -124,7 +124,8 @@ func (p *Portal) removeContact(w http.ResponseWriter, r *http.Request, req reque
 }
 
 // securityTxt fetches the security.txt of one of the organisation's domains and offers
-// its e-mail contacts; none is added until a user confirms it.
+// its e-mail contacts, but only from a file that is valid and unexpired; none is added
+// until a user confirms it. The file's problems are shown either way.
 func (p *Portal) securityTxt(w http.ResponseWriter, r *http.Request, req request) {
 	u := req.session.User
 	domain := strings.ToLower(strings.TrimSpace(r.FormValue("domain")))
@@ -149,10 +150,12 @@ func (p *Portal) securityTxt(w http.ResponseWriter, r *http.Request, req request
 	switch {
 	case err != nil:
 		page.Message, page.Failed = p.t(r, "No security.txt could be read from %s: %v", domain, p.tError(r, err)), true
+	case st.Expired:
+		page.Message, page.Failed = p.t(r, "The security.txt of %s has expired, so its addresses are not offered.", domain), true
+	case !st.Valid:
+		page.Message, page.Failed = p.t(r, "The security.txt of %s is not valid, so its addresses are not offered:", domain), true
 	case len(st.Emails) == 0:
 		page.Message, page.Failed = p.t(r, "The security.txt of %s names no e-mail address.", domain), true
-	case st.Expired:
-		page.Message, page.Offers, page.Failed = p.t(r, "The security.txt of %s has expired; check these addresses before you add them.", domain), st.Emails, true
 	default:
 		page.Message, page.Offers = p.t(r, "The security.txt of %s names these addresses; add the ones that should receive notifications.", domain), st.Emails
 	}

@@ -3,11 +3,13 @@ package web
 import (
 	"context"
 	"crypto/tls"
+	"html/template"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,13 +20,18 @@ import (
 // securityTxtServer serves a security.txt over TLS on loopback, and a client that
 // reaches it for any host name (as if alpha.example's DNS pointed there).
 func securityTxtServer(t *testing.T, body string) *http.Client {
+	return securityTxtServerOf(t, func() string { return body })
+}
+
+// securityTxtServerOf is securityTxtServer serving what body returns at the time.
+func securityTxtServerOf(t *testing.T, body func() string) *http.Client {
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/.well-known/security.txt" {
 			http.NotFound(w, r)
 			return
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Write([]byte(body))
+		w.Write([]byte(body()))
 	}))
 	t.Cleanup(srv.Close)
 	addr := srv.Listener.Addr().String()
@@ -86,4 +93,78 @@ func TestContactsAndSecurityTxt(t *testing.T) {
 			t.Fatalf("after removing: %+v", left)
 		}
 	})
+}
+
+// TestSecurityTxtOffersOnlyFromAValidFile: the addresses of a domain's security.txt
+// are offered only when the file is valid and unexpired; otherwise the page says why
+// and lists the file's problems in the reader's language, and offers nothing.
+func TestSecurityTxtOffersOnlyFromAValidFile(t *testing.T) {
+	const addr = "csirt@alpha.example"
+	contact := "Contact: mailto:" + addr + "\n"
+	expires := "Expires: " + time.Now().Add(30*24*time.Hour).UTC().Format(time.RFC3339) + "\n"
+	var body atomic.Value
+	client := securityTxtServerOf(t, func() string { return body.Load().(string) })
+	pb := portalSetupWith(t, storetest.Open(t, "sqlite"), func(p *Portal) { p.UseHTTPClient(client) })
+	b, csrf := signedIn(t, pb)
+	if code, _, _ := b.do("POST", "/assets", url.Values{"csrf": {csrf}, "value": {"alpha.example"}}); code != 200 {
+		t.Fatal("adding the domain")
+	}
+	scenarios := []struct {
+		name, lang, body string
+		offered          bool
+		want, wantNot    []string // on the page, and not on it
+	}{
+		{"valid", "nl", contact + expires, true,
+			[]string{"De security.txt van alpha.example noemt deze adressen"}, nil},
+		{"valid with a recommendation", "nl", contact + "Expires: " + time.Now().AddDate(2, 0, 0).UTC().Format(time.RFC3339) + "\n", true,
+			[]string{"regel 2: Expires ligt meer dan een jaar vooruit"}, []string{"niet geldig"}},
+		{"a language that is none", "nl", contact + expires + "Preferred-Languages: english\n", false,
+			[]string{"De security.txt van alpha.example is niet geldig, dus worden de adressen niet aangeboden:",
+				`regel 3: "english" is geen taalcode (BCP 47) zoals en of nl-BE`},
+			[]string{"is not a language tag"}},
+		{"a language that is none, in English", "en", contact + expires + "Preferred-Languages: english\n", false,
+			[]string{"The security.txt of alpha.example is not valid, so its addresses are not offered:",
+				`line 3: "english" is not a language tag (BCP 47) such as en or nl-BE`},
+			[]string{"geen taalcode"}},
+		{"no final newline", "nl", contact + strings.TrimSuffix(expires, "\n"), false,
+			[]string{"niet geldig", "regel 2: de laatste regel eindigt niet met een regeleinde"}, nil},
+		{"an http contact", "nl", contact + "Contact: http://alpha.example/report\n" + expires, false,
+			[]string{`regel 2: Contact "http://alpha.example/report" moet https gebruiken, geen http`}, nil},
+		{"expired", "nl", contact + "Expires: 2020-01-01T00:00:00Z\n", false,
+			[]string{"De security.txt van alpha.example is verlopen, dus worden de adressen niet aangeboden.",
+				"regel 2: het bestand is verlopen op 2020-01-01T00:00:00Z"}, nil},
+		{"Canonical elsewhere", "nl", contact + expires + "Canonical: https://elsewhere.example/.well-known/security.txt\n", false,
+			[]string{"het bestand is gevonden op https://alpha.example/.well-known/security.txt, dat niet bij zijn Canonical-URI's staat"}, nil},
+	}
+	lang := ""
+	for _, sc := range scenarios {
+		if sc.lang != lang {
+			if code, _, _ := b.do("POST", "/account/language", url.Values{"csrf": {csrf}, "language": {sc.lang}, "next": {"/"}}); code != 303 {
+				t.Fatalf("switching to %s: %d", sc.lang, code)
+			}
+			lang = sc.lang
+		}
+		body.Store(sc.body)
+		code, page, _ := b.do("POST", "/contacts/securitytxt", url.Values{"csrf": {csrf}, "domain": {"alpha.example"}})
+		if code != 200 {
+			t.Errorf("%s: %d", sc.name, code)
+			continue
+		}
+		if offered := strings.Contains(page, `id="offers"`) && strings.Contains(page, addr); offered != sc.offered {
+			t.Errorf("%s: offered = %v, want %v", sc.name, offered, sc.offered)
+		}
+		if !sc.offered && strings.Contains(page, addr) {
+			t.Errorf("%s: the address is on the page of an unusable file", sc.name)
+		}
+		for _, w := range sc.want {
+			if !strings.Contains(page, template.HTMLEscapeString(w)) {
+				t.Errorf("%s: the page lacks %q\n%.3000s", sc.name, w, page)
+			}
+		}
+		for _, w := range sc.wantNot {
+			if strings.Contains(page, template.HTMLEscapeString(w)) {
+				t.Errorf("%s: the page has %q", sc.name, w)
+			}
+		}
+	}
 }

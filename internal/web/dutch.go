@@ -139,7 +139,8 @@ var dutch = map[string]string{
 	"%s receives the notifications now.": "%s ontvangt de meldingen nu.",
 	"No security.txt could be read from %s: %v":                                                     "Er kon geen security.txt worden gelezen van %s: %v",
 	"The security.txt of %s names no e-mail address.":                                               "De security.txt van %s noemt geen e-mailadres.",
-	"The security.txt of %s has expired; check these addresses before you add them.":                "De security.txt van %s is verlopen; controleer deze adressen voordat u ze toevoegt.",
+	"The security.txt of %s has expired, so its addresses are not offered.":                         "De security.txt van %s is verlopen, dus worden de adressen niet aangeboden.",
+	"The security.txt of %s is not valid, so its addresses are not offered:":                        "De security.txt van %s is niet geldig, dus worden de adressen niet aangeboden:",
 	"The security.txt of %s names these addresses; add the ones that should receive notifications.": "De security.txt van %s noemt deze adressen; voeg de adressen toe die meldingen moeten ontvangen.",
 
 	// Domains; the states of a challenge and what the registry's check found.
