@@ -262,8 +262,15 @@ func (a *App) RunUntilIdle(ctx context.Context) (jobs, mails int, err error) {
 		close(done)
 		wg.Wait()
 		jobs, mails = jobs+j, mails+sent
-		if err = errors.Join(err, sendErr); err != nil || (j == 0 && sent == 0) {
+		if err = errors.Join(err, sendErr); err != nil {
 			return jobs, mails, err
+		}
+		if j == 0 && sent == 0 {
+			// Events that no job will decide (their ingestion died before it committed
+			// its decide job) are decided here too, and their compose jobs run next.
+			if n, err := a.Notify.Decide(ctx); err != nil || n == 0 {
+				return jobs, mails, err
+			}
 		}
 	}
 }

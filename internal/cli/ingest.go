@@ -46,7 +46,11 @@ func ingestCmd(ctx context.Context, env Env, args []string) error {
 	for _, name := range fs.Args() {
 		rep, err := ingestFile(ctx, env, a, f, name)
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "%s: %v (nothing of it was stored)\n", name, err)
+			if rep.Events > 0 {
+				fmt.Fprintf(env.Stderr, "%s: %v (%d events read before it were stored and will be decided; the rest of the file was not read)\n", name, err, rep.Events)
+			} else {
+				fmt.Fprintf(env.Stderr, "%s: %v (nothing of it was stored)\n", name, err)
+			}
 			failed++
 			continue
 		}

@@ -52,7 +52,7 @@ const MaxReportedRejects = 100
 const batchSize = 2000
 
 // Ingest reads one file of feed f. name is the file's name (it may tell the report type);
-// r its content.
+// r its content. On an error the report still counts the events stored before it.
 func (s *Service) Ingest(ctx context.Context, f store.Feed, name string, r io.Reader) (Report, error) {
 	src, err := source.Open(name, r)
 	if err != nil {
@@ -70,7 +70,9 @@ func (s *Service) Ingest(ctx context.Context, f store.Feed, name string, r io.Re
 	run := &run{s: s, feed: f, id: id, orgs: make(map[int64]bool)}
 	run.rec.ID, run.rec.FileName, run.rec.ReportType = id, src.Name, reportType
 	if err := run.read(ctx, p); err != nil {
-		return Report{}, fmt.Errorf("%s: %w", name, err)
+		// What the batches before the error stored stays stored, and is decided by the
+		// periodic sweep: the report says how much that is.
+		return Report{Feed: f.Name, Ingestion: run.rec}, fmt.Errorf("%s: %w", name, err)
 	}
 	rep := Report{Feed: f.Name, Ingestion: run.rec}
 	rep.Rejects = run.shown

@@ -46,8 +46,17 @@ type recipientContact struct {
 // window has ended (the job runs at the end of its window).
 func (s *Service) ComposeJob(ctx context.Context, _ store.Job) error { return s.ComposeDue(ctx) }
 
-// Sweep is the same, run each minute: the safety net behind the compose jobs.
-func (s *Service) Sweep(ctx context.Context, _ store.Job) error { return s.ComposeDue(ctx) }
+// Sweep runs each minute, the safety net behind the decide and compose jobs: it decides
+// every event still undecided (stored by an ingestion that died before its decide job
+// was committed) and composes every window that ended.
+func (s *Service) Sweep(ctx context.Context, _ store.Job) error {
+	if n, err := s.Decide(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		s.log.Info("events decided by the sweep", "items", n)
+	}
+	return s.ComposeDue(ctx)
+}
 
 // composeChunk is how many recipients are composed and stored in one transaction.
 const composeChunk = 200

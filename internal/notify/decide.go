@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -63,7 +64,9 @@ func (s *Service) Decide(ctx context.Context) (int, error) {
 		if err != nil {
 			return made, err
 		}
-		if err := s.store.SaveDecisions(ctx, d); err != nil {
+		if err := s.store.SaveDecisions(ctx, d); errors.Is(err, store.ErrConflict) {
+			continue // another decider took some of these events: read what is left
+		} else if err != nil {
 			return made, err
 		}
 		made += len(d.Items)

@@ -20,7 +20,8 @@ type NotifyStore interface {
 	// UndecidedEvents returns up to limit events nobody decided on yet, oldest first.
 	UndecidedEvents(ctx context.Context, limit int) ([]PendingEvent, error)
 	// SaveDecisions writes, in one transaction: the items, the repeat-window updates, the
-	// jobs, and marks the events decided.
+	// jobs, and marks the events decided. When another decider marked one of the events
+	// decided first, it writes nothing and returns ErrConflict: an event is decided once.
 	SaveDecisions(ctx context.Context, d Decisions) error
 	// SquelchStates returns the last notification of each key that has one.
 	SquelchStates(ctx context.Context, keys []SquelchKey) (map[SquelchKey]SquelchState, error)

@@ -1,11 +1,13 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -102,6 +104,25 @@ func (s *DB) SaveDecisions(ctx context.Context, d store.Decisions) error {
 		return err
 	}
 	defer tx.Rollback()
+	// Claim the events first: a decider that ran at the same time and marked one of them
+	// decided wins, and this decision is dropped whole (ErrConflict), so that no event is
+	// ever decided twice. On PostgreSQL the update waits for the other's commit and then
+	// sees its mark; on SQLite writers take turns.
+	for ids := d.EventIDs; len(ids) > 0; {
+		n := min(500, len(ids))
+		list := make([]string, n)
+		for i, id := range ids[:n] {
+			list[i] = strconv.FormatInt(id, 10)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE events SET decided = TRUE WHERE NOT decided AND id IN (`+strings.Join(list, ",")+`)`)
+		if err != nil {
+			return err
+		}
+		if claimed, err := res.RowsAffected(); err != nil || claimed != int64(n) {
+			return cmp.Or(err, store.ErrConflict)
+		}
+		ids = ids[n:]
+	}
 	now := s.d.Time(d.Now.UTC())
 	items := make([][]any, len(d.Items))
 	for i, it := range d.Items {
@@ -117,17 +138,6 @@ func (s *DB) SaveDecisions(ctx context.Context, d store.Decisions) error {
 			q.Target, q.Identifier, s.d.Time(q.LastAt.UTC()), q.Severity); err != nil {
 			return err
 		}
-	}
-	for len(d.EventIDs) > 0 {
-		n := min(500, len(d.EventIDs))
-		ids := make([]string, n)
-		for i, id := range d.EventIDs[:n] {
-			ids[i] = fmt.Sprint(id)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE events SET decided = TRUE WHERE id IN (`+strings.Join(ids, ",")+`)`); err != nil {
-			return err
-		}
-		d.EventIDs = d.EventIDs[n:]
 	}
 	if err := s.insertJobs(ctx, tx, d.Jobs, d.Now); err != nil {
 		return err

@@ -243,3 +243,36 @@ func TestOutboxClaimedOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestEventsDecidedOnce: deciders that save decisions on the same event at the same
+// time: one wins, the others write nothing and get ErrConflict.
+func TestEventsDecidedOnce(t *testing.T) {
+	ForEachEngine(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		eventID, orgID := notifySetup(t, s)
+		recipient := fmt.Sprintf("org:%d", orgID)
+		const deciders = 6
+		errs := make([]error, deciders)
+		var wg sync.WaitGroup
+		for i := range deciders {
+			wg.Go(func() {
+				errs[i] = s.SaveDecisions(ctx, store.Decisions{EventIDs: []int64{eventID}, Now: t0,
+					Items: []store.ItemInput{{EventID: eventID, Recipient: recipient, OrgID: orgID, WindowEnd: t0}}})
+			})
+		}
+		wg.Wait()
+		won := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				won++
+			case !errors.Is(err, store.ErrConflict):
+				t.Errorf("a losing decider: %v, want ErrConflict", err)
+			}
+		}
+		items, err := s.WaitingItems(ctx, recipient, t0)
+		if won != 1 || err != nil || len(items) != 1 {
+			t.Fatalf("%d deciders won, %d items (%v); want exactly one of each", won, len(items), err)
+		}
+	})
+}
