@@ -108,9 +108,13 @@ func TestUserManagement(t *testing.T) {
 
 		// The last enabled administrator stays: not demoted, disabled or removed.
 		for name, change := range map[string]func() error{
-			"demote":  func() error { return s.ChangeUser(ctx, admin.ID, store.UserChange{Role: store.RoleAnalyst}, store.AuditEntry{Action: "x"}) },
-			"disable": func() error { return s.ChangeUser(ctx, admin.ID, store.UserChange{Disable: true, Now: t0}, store.AuditEntry{Action: "x"}) },
-			"remove":  func() error { return s.DeleteUser(ctx, admin.ID, store.AuditEntry{Action: "x"}) },
+			"demote": func() error {
+				return s.ChangeUser(ctx, admin.ID, store.UserChange{Role: store.RoleAnalyst}, store.AuditEntry{Action: "x"})
+			},
+			"disable": func() error {
+				return s.ChangeUser(ctx, admin.ID, store.UserChange{Disable: true, Now: t0}, store.AuditEntry{Action: "x"})
+			},
+			"remove": func() error { return s.DeleteUser(ctx, admin.ID, store.AuditEntry{Action: "x"}) },
 		} {
 			if err := change(); !errors.Is(err, store.ErrLastAdmin) {
 				t.Errorf("%s the last administrator: %v", name, err)
