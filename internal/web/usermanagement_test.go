@@ -143,6 +143,21 @@ func TestLastAdministrator(t *testing.T) {
 	if u, _ := pb.s.User(context.Background(), admin.ID); u.Role != store.RoleAdmin {
 		t.Fatalf("the last administrator: %+v", u)
 	}
+
+	// A disabled user's session ends, and their password opens nothing, as if unknown.
+	ab := newBrowser(t, pb.base)
+	secret := pb.setUp(t, ab, "analyst@cert.example")
+	pb.logIn(t, ab, "analyst@cert.example", secret)
+	analyst, _ := pb.s.UserByEmail(context.Background(), "analyst@cert.example")
+	if code, page, _ := b.do("POST", "/users/disable", url.Values{"csrf": {csrf}, "id": {fmt.Sprint(analyst.ID)}}); code != 200 || !strings.Contains(page, "uitgeschakeld") {
+		t.Fatalf("disabling the analyst: %d", code)
+	}
+	if code, _, loc := ab.do("GET", "/", nil); code != 303 || loc != "/login" {
+		t.Fatalf("the disabled analyst's session: %d %s", code, loc)
+	}
+	if code, page, _ := ab.do("POST", "/login", url.Values{"email": {"analyst@cert.example"}, "password": {goodPassword}}); code != 401 || !strings.Contains(page, "wachtwoord klopt niet") {
+		t.Fatalf("the disabled analyst's login: %d", code)
+	}
 }
 
 // csrfOfPage is the CSRF token of a page's forms.
