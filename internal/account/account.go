@@ -30,6 +30,8 @@ var (
 	// ErrKind: an organisation's user keeps an organisation's role and Baken's staff a
 	// staff role (the organisation would be missing, or left behind).
 	ErrKind = errors.New("an organisation's role and a staff role do not swap")
+	// ErrDisabled: a disabled user gets no new set-up link (it would not work).
+	ErrDisabled = errors.New("the user is disabled")
 )
 
 // Actor is who manages users: a signed-in user, or CommandLine.
@@ -132,9 +134,12 @@ func (s *Service) Invite(ctx context.Context, a Actor, in store.UserInput) (stor
 // Reinvite gives a user who has not set up their account a new set-up link (the old
 // ones stop working) and returns its token.
 func (s *Service) Reinvite(ctx context.Context, a Actor, id int64) (store.User, string, error) {
-	u, err := s.User(ctx, a, id)
+	u, err := s.managed(ctx, a, id, false)
 	if err != nil {
 		return u, "", err
+	}
+	if u.Disabled() {
+		return u, "", ErrDisabled
 	}
 	plain, hash := auth.NewToken()
 	err = s.store.Reinvite(ctx, id, store.TokenInput{Hash: hash, Purpose: "setup", ExpiresAt: s.now().Add(LinkLife)},

@@ -81,6 +81,8 @@ func TestRules(t *testing.T) {
 		{"the command line removes the last administrator", func() error { _, err := tb.svc.Remove(ctx, CommandLine, tb.admin.ID); return err }, store.ErrLastAdmin},
 		{"org-admin promotes their member", func() error { _, err := tb.svc.SetRole(ctx, aAdmin, tb.aMember.ID, store.RoleOrgAdmin); return err }, nil},
 		{"org-admin disables their member", func() error { _, err := tb.svc.Disable(ctx, aAdmin, tb.aMember.ID); return err }, nil},
+		{"org-admin re-invites their disabled member", func() error { _, _, err := tb.svc.Reinvite(ctx, aAdmin, tb.aMember.ID); return err }, ErrDisabled},
+		{"org-admin enables their member", func() error { _, err := tb.svc.Enable(ctx, aAdmin, tb.aMember.ID); return err }, nil},
 		{"org-admin re-invites their member", func() error { _, _, err := tb.svc.Reinvite(ctx, aAdmin, tb.aMember.ID); return err }, nil},
 		{"org-admin invites into their organisation only", func() error {
 			u, _, err := tb.svc.Invite(ctx, aAdmin, store.UserInput{Email: "y@a.example", Role: store.RoleOrgMember, OrgID: tb.b.ID})
@@ -107,7 +109,7 @@ func TestRules(t *testing.T) {
 			got = append(got, e.Action)
 		}
 	}
-	if len(got) != 4 { // invite, re-invite, disable, role
+	if len(got) != 5 { // invite, re-invite, enable, disable, role
 		t.Fatalf("the audit of A's administrator: %v", got)
 	}
 }

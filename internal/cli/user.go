@@ -205,6 +205,8 @@ func userError(err error) error {
 		return errors.New("that would leave Baken without an enabled administrator: make another one first")
 	case errors.Is(err, store.ErrConflict):
 		return errors.New("this user has set up their account already: a new link is for a user who has not (they can reset their password)")
+	case errors.Is(err, account.ErrDisabled):
+		return errors.New("this user is disabled: baken user enable them first")
 	case errors.Is(err, account.ErrKind):
 		return errors.New("an organisation's user keeps an organisation's role (org-admin, org-member) and staff a staff role (admin, analyst): invite the person anew")
 	}

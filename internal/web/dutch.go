@@ -39,6 +39,7 @@ var dutch = map[string]string{
 	"You cannot disable or remove yourself.":                                                               "U kunt uzelf niet uitschakelen of verwijderen.",
 	"An organisation's user keeps an organisation's role, and staff a staff role: invite the person anew.": "Een gebruiker van een organisatie houdt een rol van een organisatie, en medewerkers een medewerkersrol: nodig de persoon opnieuw uit.",
 	"Baken needs an enabled administrator: make another one first.":                                        "Baken heeft een ingeschakelde beheerder nodig: maak eerst een andere beheerder.",
+	"Enable the user first.":                                                                               "Schakel de gebruiker eerst in.",
 	"This user has set up their account already.":                                                          "Deze gebruiker heeft het account al ingesteld.",
 	"%s was invited before but has not set up their account: send a new invitation from the list.":         "%s is eerder uitgenodigd maar heeft het account nog niet ingesteld: stuur een nieuwe uitnodiging vanuit de lijst.",
 	"The invitation could not be sent: %v":                                                                 "De uitnodiging kon niet worden verstuurd: %v",

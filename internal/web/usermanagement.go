@@ -78,6 +78,8 @@ func (p *Portal) userRefused(w http.ResponseWriter, r *http.Request, req request
 		p.renderUsers(w, r, req, http.StatusConflict, p.t(r, "An organisation's user keeps an organisation's role, and staff a staff role: invite the person anew."), true)
 	case errors.Is(err, store.ErrLastAdmin):
 		p.renderUsers(w, r, req, http.StatusConflict, p.t(r, "Baken needs an enabled administrator: make another one first."), true)
+	case errors.Is(err, account.ErrDisabled):
+		p.renderUsers(w, r, req, http.StatusConflict, p.t(r, "Enable the user first."), true)
 	case errors.Is(err, store.ErrConflict):
 		p.renderUsers(w, r, req, http.StatusConflict, p.t(r, "This user has set up their account already."), true)
 	default:
