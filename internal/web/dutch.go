@@ -52,8 +52,11 @@ var dutch = map[string]string{
 	"Or type this key:":                              "Of typ deze sleutel:",
 	"Key":                                            "Sleutel",
 	"Keep these recovery codes in a safe place: each works once if you lose your app. They are shown only now.": "Bewaar deze herstelcodes op een veilige plek: elke code werkt één keer als u uw app kwijt bent. Ze worden alleen nu getoond.",
-	"Download the recovery codes (text file)": "De herstelcodes downloaden (tekstbestand)",
-	"Continue to the portal":                  "Verder naar het portaal",
+	"Copy the recovery codes": "De herstelcodes kopiëren",
+	"Copied":                  "Gekopieerd",
+	"Could not copy: select the codes or download them": "Kopiëren lukte niet: selecteer de codes of download ze",
+	"Download the recovery codes (text file)":           "De herstelcodes downloaden (tekstbestand)",
+	"Continue to the portal":                            "Verder naar het portaal",
 
 	// Logging in, setting up an account, a new password.
 	"Log in":                "Inloggen",

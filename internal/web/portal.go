@@ -64,6 +64,7 @@ func NewPortal(s store.Store, senderName string, secure bool, log *slog.Logger) 
 func (p *Portal) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /setup/{token}", p.setupForm)
 	mux.HandleFunc("POST /setup/{token}", p.setup)
+	mux.HandleFunc("GET /static/copy.js", serveCopyScript)
 	mux.HandleFunc("GET /login", p.loginForm)
 	mux.HandleFunc("POST /login", p.login)
 	mux.HandleFunc("GET /login/code", p.codeForm)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	_ "embed"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -16,6 +17,17 @@ import (
 	"github.com/baken-cert/baken/internal/auth"
 	"github.com/baken-cert/baken/internal/store"
 )
+
+//go:embed static/copy.js
+var copyScript []byte
+
+// serveCopyScript serves the script of the recovery codes' copy button.
+func serveCopyScript(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Write(copyScript)
+}
 
 type setupPage struct {
 	Email, Secret, Error string

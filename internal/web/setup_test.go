@@ -91,6 +91,12 @@ func TestSetupEnrolment(t *testing.T) {
 		if text, _ := url.PathUnescape(html.UnescapeString(dl[1])); !strings.HasPrefix(text, first[1]+"\r\n") || strings.Count(text, "\r\n") != 10 {
 			t.Fatalf("the file of recovery codes: %q", text)
 		}
+		if !strings.Contains(page, `data-copy="recovery-codes"`) || !strings.Contains(page, `<script src="/static/copy.js">`) {
+			t.Fatalf("no copy button:\n%s", page)
+		}
+		if code, js, _ := b.do("GET", "/static/copy.js", nil); code != 200 || !strings.Contains(js, "navigator.clipboard") {
+			t.Fatalf("the copy script: %d", code)
+		}
 		// Signed in, in English, and the code of the set-up cannot log in again.
 		if code, page, _ := b.do("GET", "/", nil); code != 200 || !strings.Contains(page, "Alpha B.V.") || !strings.Contains(page, `<html lang="en">`) {
 			t.Fatalf("after the set-up: %d\n%.400s", code, page)

@@ -235,6 +235,11 @@ func TestPortalInABrowser(t *testing.T) {
 	run("set-up", chromedp.SendKeys("#password", password, chromedp.ByQuery), chromedp.SendKeys("#password2", password, chromedp.ByQuery),
 		totp(), chromedp.Submit("#code", chromedp.ByQuery), chromedp.WaitVisible("#recovery-codes", chromedp.ByQuery), screenshot(t, "02-recovery-codes"),
 		chromedp.EmulateViewport(390, 844), screenshot(t, "02-recovery-codes-390px"), chromedp.EmulateViewport(1200, 900))
+	var copyLabel string
+	run("the copy button", chromedp.WaitVisible("#copy-codes", chromedp.ByQuery), chromedp.Text("#copy-codes", &copyLabel, chromedp.ByQuery))
+	if copyLabel != "De herstelcodes kopiëren" {
+		t.Fatalf("the copy button says %q", copyLabel)
+	}
 	run("signed in after the set-up", chromedp.Click(`a[href="/"]`, chromedp.ByQuery), waitText("main", "Alpha B.V.", &page), screenshot(t, "04-home"))
 	if !strings.Contains(page, "Alpha B.V.") {
 		t.Fatalf("home page:\n%s", page)
