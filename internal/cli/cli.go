@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/baken-cert/baken/internal/account"
 	"github.com/baken-cert/baken/internal/app"
 	"github.com/baken-cert/baken/internal/config"
 	"github.com/baken-cert/baken/internal/store"
@@ -64,7 +65,14 @@ func commands() map[string]command {
 		"review reject":     {"TICKET...", "reject held notifications: they are never sent", reviewReject},
 		"notification list": {"[--state S] [--org REF] [--json]", "list notifications", notificationList},
 		"notification show": {"[--json] [--message] TICKET", "show a notification, its events and deliveries", notificationShow},
-		"user create":       {"[--role admin|analyst|org-admin|org-member] [--org REF] EMAIL", "create a portal user; prints a one-time set-up link", userCreate},
+		"user create":       {"--role admin|analyst|org-admin|org-member [--org REF] [--language nl|en] EMAIL", "create a portal user; prints a one-time set-up link", userCreate},
+		"user list":         {"[--org REF]", "list the portal's users, with their role and state", userList},
+		"user role":         {"EMAIL ROLE", "give a user another role", userRole},
+		"user disable":      {"EMAIL", "stop a user logging in; ends their sessions", userChange("disable", (*account.Service).Disable, "is disabled")},
+		"user enable":       {"EMAIL", "let a disabled user log in again", userChange("enable", (*account.Service).Enable, "is enabled")},
+		"user remove":       {"EMAIL", "remove a user, their sessions and passkeys", userChange("remove", (*account.Service).Remove, "is removed")},
+		"user unlock":       {"EMAIL", "unlock an account locked after failed logins", userChange("unlock", (*account.Service).Unlock, "is unlocked")},
+		"user invite":       {"EMAIL", "a new set-up link for a user who has not set up their account", userInvite},
 		"advice list":       {"", "list the analysts' own advice texts", adviceList},
 		"advice set":        {"--for TYPE|IDENTIFIER --language nl|en [--delete] FILE", "replace the built-in advice of a kind of threat", adviceSet},
 		"lookup":            {"[--json] VALUE", "who owns an IP address, domain, e-mail address or AS number", lookupCmd},

@@ -217,9 +217,49 @@ func TestUserCreate(t *testing.T) {
 		{"user", "create", "--role", "org-admin", "x@cert.example"}, // no organisation
 		{"user", "create", "--role", "admin", "--org", "1", "y@cert.example"},
 		{"user", "create", "not-an-address"},
+		{"user", "create", "no-role@cert.example"}, // no --role: never an administrator by default
 	} {
 		if code, _, errOut := b.run("", args...); code == 0 || errOut == "" {
 			t.Errorf("%v: exit %d; want a clear error", args, code)
+		}
+	}
+}
+
+// TestUserCommands: list, role, disable, enable, unlock, invite and remove, with clear
+// refusals for the last administrator and for a user who set up already.
+func TestUserCommands(t *testing.T) {
+	b := setup(t, "sqlite")
+	b.run("", "org", "import", b.file("m.csv", "organisation,org_ref,asset\nA,a,a.example\nB,b,b.example\n"))
+	b.run("", "user", "create", "--role", "admin", "admin@cert.example")
+	b.run("", "user", "create", "--role", "org-member", "--org", "a", "m@a.example")
+	b.run("", "user", "create", "--role", "org-admin", "--org", "b", "x@b.example")
+	steps := []struct {
+		args    []string
+		code    int
+		want    string // in the output (or the error)
+		mustNot string // must not be in it
+	}{
+		{[]string{"user", "list"}, 0, "m@a.example", ""},
+		{[]string{"user", "list", "--org", "a"}, 0, "invited until", "x@b.example"},
+		{[]string{"user", "role", "m@a.example", "org-admin"}, 0, "is now org-admin", ""},
+		{[]string{"user", "role", "m@a.example", "analyst"}, 1, "organisation's role", ""},
+		{[]string{"user", "role", "admin@cert.example", "analyst"}, 1, "without an enabled administrator", ""},
+		{[]string{"user", "disable", "admin@cert.example"}, 1, "without an enabled administrator", ""},
+		{[]string{"user", "remove", "admin@cert.example"}, 1, "without an enabled administrator", ""},
+		{[]string{"user", "disable", "m@a.example"}, 0, "is disabled", ""},
+		{[]string{"user", "list", "--org", "a"}, 0, "disabled", ""},
+		{[]string{"user", "enable", "m@a.example"}, 0, "is enabled", ""},
+		{[]string{"user", "unlock", "m@a.example"}, 0, "is unlocked", ""},
+		{[]string{"user", "invite", "m@a.example"}, 0, "/setup/", ""},
+		{[]string{"user", "invite", "nobody@a.example"}, 1, "no user nobody@a.example", ""},
+		{[]string{"user", "remove", "x@b.example"}, 0, "is removed", ""},
+		{[]string{"user", "list"}, 0, "admin@cert.example", "x@b.example"},
+	}
+	for _, st := range steps {
+		code, out, errOut := b.run("", st.args...)
+		all := out + errOut
+		if (code == 0) != (st.code == 0) || !strings.Contains(all, st.want) || (st.mustNot != "" && strings.Contains(all, st.mustNot)) {
+			t.Errorf("%v: exit %d, want %d with %q without %q:\n%s", st.args, code, st.code, st.want, st.mustNot, all)
 		}
 	}
 }

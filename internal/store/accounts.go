@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -15,11 +16,16 @@ type AccountStore interface {
 	User(ctx context.Context, id int64) (User, error)
 	// UserByEmail returns a user by e-mail address (any case), or ErrNotFound.
 	UserByEmail(ctx context.Context, email string) (User, error)
-	// TokenUser returns the user of an unused, unexpired token of purpose, or ErrNotFound.
+	// TokenUser returns the enabled user of an unused, unexpired token of purpose, or
+	// ErrNotFound.
 	TokenUser(ctx context.Context, hash, purpose string, now time.Time) (User, error)
 	// SetCredentials sets a user's password and second factor and uses up the token, audited,
 	// in one transaction; a token already used gives ErrNotFound.
 	SetCredentials(ctx context.Context, tokenHash string, c Credentials, now time.Time, a AuditEntry) error
+	// SetupSecret returns the TOTP secret kept with an unused, unexpired set-up token,
+	// keeping candidate first when the token has none yet: every load of the set-up page
+	// offers the same secret. A token not valid is ErrNotFound.
+	SetupSecret(ctx context.Context, tokenHash, candidate string, now time.Time) (string, error)
 	// AddToken gives a user a one-time token (a password reset).
 	AddToken(ctx context.Context, userID int64, t TokenInput) error
 	// ResetPassword sets a user's password with a reset token and uses the token up,
@@ -39,9 +45,23 @@ type AccountStore interface {
 	// audited; an unknown user is ErrNotFound.
 	SetUserLanguage(ctx context.Context, userID int64, language string, a AuditEntry) error
 
+	// Users lists users by e-mail address, with the expiry of their unused set-up link;
+	// orgID 0 means all, else that organisation's.
+	Users(ctx context.Context, orgID int64) ([]User, error)
+	// ChangeUser changes a user's role or state, audited, in one transaction; an unknown
+	// user is ErrNotFound, a change that leaves no enabled administrator ErrLastAdmin.
+	// Disabling a user ends their sessions.
+	ChangeUser(ctx context.Context, id int64, c UserChange, a AuditEntry) error
+	// DeleteUser removes a user with their tokens, sessions and passkeys, audited;
+	// ErrNotFound, ErrLastAdmin as ChangeUser.
+	DeleteUser(ctx context.Context, id int64, a AuditEntry) error
+	// Reinvite replaces the unused set-up links of a user who has not set up their
+	// account with t, audited; a user who has is ErrConflict.
+	Reinvite(ctx context.Context, id int64, t TokenInput, a AuditEntry) error
+
 	// CreateSession stores a session.
 	CreateSession(ctx context.Context, s SessionInput) error
-	// Session returns a live session with its user and marks it seen, or ErrNotFound.
+	// Session returns a live session of an enabled user and marks it seen, or ErrNotFound.
 	Session(ctx context.Context, hash string, now time.Time) (Session, error)
 	// CompleteMFA marks a session's second factor done, giving it a new hash (the old
 	// session id is no longer valid).
@@ -89,11 +109,29 @@ type User struct {
 	Language      string   // "nl" or "en": of the portal's pages, the advice on them and the user's e-mails
 	FailedLogins  int
 	LockedUntil   time.Time
+	DisabledAt    time.Time // zero: enabled
 	CreatedAt     time.Time
+	InvitedUntil  time.Time // Users only: when the unused set-up link expires; zero without one
 }
+
+// ErrLastAdmin is returned for a change that would leave Baken without an enabled
+// administrator; nothing was written.
+var ErrLastAdmin = errors.New("the last enabled administrator")
 
 // Ready reports whether the user has set a password and a second factor.
 func (u User) Ready() bool { return u.PasswordHash != "" && u.TOTPSecret != "" }
+
+// Disabled reports whether the user was disabled: no login, no session.
+func (u User) Disabled() bool { return !u.DisabledAt.IsZero() }
+
+// UserChange is a change of a user's role or state; the zero value changes nothing.
+type UserChange struct {
+	Role    string // the new role; "" keeps it
+	Disable bool   // no more logins; every session ends
+	Enable  bool   // undo Disable
+	Unlock  bool   // forget the failed logins and the lock they caused
+	Now     time.Time
+}
 
 // TokenInput is a one-time token, stored hashed.
 type TokenInput struct {
@@ -107,6 +145,7 @@ type Credentials struct {
 	PasswordHash  string
 	TOTPSecret    string
 	RecoveryCodes []string // hashed
+	Language      string   // the language chosen during set-up; "" keeps the user's
 }
 
 // SessionInput is a new session.

@@ -38,7 +38,7 @@ func (p *Portal) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, err := p.store.UserByEmail(ctx, email)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !u.Ready()) {
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (!u.Ready() || u.Disabled())) {
 		auth.SimulatePasswordCheck(pw)
 		p.throttle.Failure(email, ipOf(r), p.now())
 		p.render(w, r, http.StatusUnauthorized, "login.html", page)

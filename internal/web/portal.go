@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baken-cert/baken/internal/account"
 	"github.com/baken-cert/baken/internal/auth"
 	"github.com/baken-cert/baken/internal/auth/passkey"
 	"github.com/baken-cert/baken/internal/notify"
@@ -45,20 +46,24 @@ type Portal struct {
 	from      string
 	publicURL string
 	issuer    string
+	accounts  *account.Service
 	passkeys  *passkey.RelyingParty // nil: passkeys are not offered
 	now       func() time.Time
 }
 
 // NewPortal returns the portal; secure marks cookies Secure (set it behind HTTPS).
 func NewPortal(s store.Store, senderName string, secure bool, log *slog.Logger) *Portal {
-	return &Portal{views: newViews(secure, log), store: s, registry: registry.New(s), throttle: auth.NewThrottle(auth.ThrottleConfig{}),
+	p := &Portal{views: newViews(secure, log), store: s, registry: registry.New(s), throttle: auth.NewThrottle(auth.ThrottleConfig{}),
 		resolver: verify.NewResolver(""), http: safehttp.New(safehttp.Options{}), issuer: senderName, now: time.Now}
+	p.accounts = account.New(s, func() time.Time { return p.now() }) // tests set p.now later
+	return p
 }
 
 // Routes mounts the portal on mux.
 func (p *Portal) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /setup/{token}", p.setupForm)
 	mux.HandleFunc("POST /setup/{token}", p.setup)
+	mux.HandleFunc("GET /static/copy.js", serveCopyScript)
 	mux.HandleFunc("GET /login", p.loginForm)
 	mux.HandleFunc("POST /login", p.login)
 	mux.HandleFunc("GET /login/code", p.codeForm)
@@ -82,8 +87,7 @@ func (p *Portal) Routes(mux *http.ServeMux) {
 	p.orgRoutes(mux)
 	p.approvalRoutes(mux)
 	p.passkeyRoutes(mux)
-	mux.Handle("GET /users", p.signedIn(p.usersForm))
-	mux.Handle("POST /users/invite", p.signedIn(p.invite))
+	p.userManagementRoutes(mux)
 }
 
 // UseResolver makes domain checks ask r (a DNS server of the configuration, or a test's).

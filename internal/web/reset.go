@@ -41,7 +41,7 @@ func (p *Portal) resetRequest(w http.ResponseWriter, r *http.Request) {
 	}
 	p.throttle.Failure("reset:"+addr, ipOf(r), p.now()) // every request counts towards the limit
 	u, err := p.store.UserByEmail(ctx, addr)
-	if err == nil && u.Ready() && p.mail != nil {
+	if err == nil && u.Ready() && !u.Disabled() && p.mail != nil {
 		if err := p.sendReset(ctx, u); err != nil {
 			p.log.Error("sending a password reset", "err", err)
 		}

@@ -18,6 +18,7 @@ var signedInRoutes = []struct{ method, path string }{
 	{"GET", "/notifications"}, {"GET", "/notifications/20261122-00000001"}, {"GET", "/notifications/20261122-00000001/events.csv"},
 	{"POST", "/notifications/20261122-00000001/feedback"},
 	{"GET", "/orgs"}, {"POST", "/orgs/switch"}, {"GET", "/users"}, {"POST", "/users/invite"},
+	{"POST", "/users/reinvite"}, {"POST", "/users/role"}, {"POST", "/users/disable"}, {"POST", "/users/enable"}, {"POST", "/users/unlock"}, {"POST", "/users/remove"},
 	{"GET", "/review"}, {"GET", "/review/20261122-00000001"}, {"POST", "/review/20261122-00000001/approve"},
 	{"POST", "/review/20261122-00000001/reject"}, {"GET", "/approvals"}, {"POST", "/approvals"}, {"GET", "/audit"},
 	{"GET", "/organisations"},

@@ -1,60 +1,141 @@
 package web
 
 import (
+	_ "embed"
+	"encoding/base64"
 	"errors"
+	"fmt"
+	"html/template"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
+
+	"github.com/skip2/go-qrcode"
 
 	"github.com/baken-cert/baken/internal/asset"
 	"github.com/baken-cert/baken/internal/auth"
 	"github.com/baken-cert/baken/internal/store"
 )
 
-type setupPage struct {
-	Email, Secret, URI, Error string
-	RecoveryCodes             []string
+//go:embed static/copy.js
+var copyScript []byte
+
+// serveCopyScript serves the script of the recovery codes' copy button.
+func serveCopyScript(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Write(copyScript)
 }
 
-// setupForm shows the form of a one-time set-up link: a password, and a new TOTP secret
-// to add to an authenticator app.
+type setupPage struct {
+	Email, Secret, Error string
+	SecretGroups         string       // the secret in groups of four, to type
+	URI                  template.URL // the otpauth: link, checked by totpLink
+	QR                   template.URL // a data: URI of the PNG of the QR code of URI
+	RecoveryCodes        []string
+	CodesFile            template.URL // a data: URI of the recovery codes, to download
+}
+
+// setupForm shows the form of a one-time set-up link: a password, and the TOTP secret
+// to add to an authenticator app, as a QR code, a link and text. The secret is kept
+// with the link, so that every load shows the same one until the set-up completes.
 func (p *Portal) setupForm(w http.ResponseWriter, r *http.Request) {
-	u, ok := p.setupUser(w, r)
+	u, r, ok := p.setupUser(w, r)
 	if !ok {
 		return
 	}
-	secret, err := auth.NewTOTPSecret()
+	page, err := p.enrolPage(r, u)
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	p.render(w, r, http.StatusOK, "setup.html", setupPage{Email: u.Email, Secret: secret, URI: auth.TOTPURI(secret, p.issuer, u.Email)})
+	p.render(w, r, http.StatusOK, "setup.html", page)
+}
+
+// enrolPage is the set-up form with the link's TOTP secret (a new one for a link that
+// has none yet).
+func (p *Portal) enrolPage(r *http.Request, u store.User) (setupPage, error) {
+	candidate, err := auth.NewTOTPSecret()
+	if err != nil {
+		return setupPage{}, err
+	}
+	secret, err := p.store.SetupSecret(r.Context(), auth.HashToken(r.PathValue("token")), candidate, p.now())
+	if err != nil {
+		return setupPage{}, err
+	}
+	page := setupPage{Email: u.Email, Secret: secret, SecretGroups: inGroups(secret, 4)}
+	uri := auth.TOTPURI(secret, p.issuer, u.Email)
+	if page.URI, err = totpLink(uri); err != nil {
+		return page, err
+	}
+	png, err := qrcode.Encode(uri, qrcode.Medium, 256)
+	if err != nil {
+		return page, fmt.Errorf("the QR code of the TOTP secret: %w", err)
+	}
+	page.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
+	return page, nil
+}
+
+// totpLink lets html/template write an otpauth: link (a scheme it would otherwise
+// replace with #ZgotmplZ), once it is sure that the link is one.
+func totpLink(uri string) (template.URL, error) {
+	u, err := url.Parse(uri)
+	if err != nil || u.Scheme != "otpauth" || u.Host != "totp" || strings.ContainsAny(uri, "\"<> \n") {
+		return "", fmt.Errorf("not an otpauth link: %q", uri)
+	}
+	return template.URL(uri), nil
+}
+
+// inGroups writes s in groups of n characters, separated by spaces.
+func inGroups(s string, n int) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i += n {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s[i:min(i+n, len(s))])
+	}
+	return b.String()
 }
 
 // setupUser finds the user of the link's token, or answers that the link is not valid.
-func (p *Portal) setupUser(w http.ResponseWriter, r *http.Request) (store.User, bool) {
+// The page speaks the language the user was invited in, unless the language switch
+// (or its cookie) chose another.
+func (p *Portal) setupUser(w http.ResponseWriter, r *http.Request) (store.User, *http.Request, bool) {
 	u, err := p.store.TokenUser(r.Context(), auth.HashToken(r.PathValue("token")), "setup", p.now())
 	if errors.Is(err, store.ErrNotFound) {
 		p.render(w, r, http.StatusNotFound, "setup.html", setupPage{Error: p.t(r, "This link is not valid: it was used already or it has expired. Ask for a new one.")})
-		return u, false
+		return u, r, false
 	}
 	if err != nil {
 		p.fail(w, r, err)
-		return u, false
+		return u, r, false
 	}
-	return u, true
+	if _, noCookie := r.Cookie(langCookie); !p.speaks(r.URL.Query().Get("lang")) && noCookie != nil {
+		r = p.withUserLanguage(r, u)
+	}
+	return u, r, true
 }
 
-// setup sets the password and the second factor, proven by a first code from the app,
-// and shows the recovery codes once.
+// setup sets the password and the second factor, proven by a first code from the app
+// for the link's secret, shows the recovery codes once and signs the user in: the
+// password and the code are both factors.
 func (p *Portal) setup(w http.ResponseWriter, r *http.Request) {
-	u, ok := p.setupUser(w, r)
+	u, r, ok := p.setupUser(w, r)
 	if !ok {
 		return
 	}
-	secret, pw := r.FormValue("secret"), r.FormValue("password")
-	page := setupPage{Email: u.Email, Secret: secret, URI: auth.TOTPURI(secret, p.issuer, u.Email)}
+	page, err := p.enrolPage(r, u)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	pw := r.FormValue("password")
 	page.Error = p.passwordProblem(r, pw, u.Email)
-	if _, match := auth.CheckTOTP(secret, r.FormValue("code"), p.now(), 0); page.Error == "" && !match {
+	step, match := auth.CheckTOTP(page.Secret, r.FormValue("code"), p.now(), 0)
+	if page.Error == "" && !match {
 		page.Error = p.t(r, "The code from your authenticator app is not right: check that its clock is correct and try the next code.")
 	}
 	if page.Error != "" {
@@ -71,14 +152,41 @@ func (p *Portal) setup(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	err = p.store.SetCredentials(r.Context(), auth.HashToken(r.PathValue("token")),
-		store.Credentials{PasswordHash: hash, TOTPSecret: secret, RecoveryCodes: hashedCodes}, p.now(),
+	ctx := r.Context()
+	err = p.store.SetCredentials(ctx, auth.HashToken(r.PathValue("token")),
+		store.Credentials{PasswordHash: hash, TOTPSecret: page.Secret, RecoveryCodes: hashedCodes, Language: p.lang(r)}, p.now(),
 		store.AuditEntry{At: p.now(), OrgID: u.OrgID, Action: "user.setup", Detail: u.Email})
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	p.render(w, r, http.StatusOK, "setup-done.html", setupPage{Email: u.Email, RecoveryCodes: plainCodes})
+	// The code just used is used up, as at a login; then a signed-in session.
+	if err := p.store.UseTOTPStep(ctx, u.ID, step); err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	if err := p.signInAfterSetup(w, r, u); err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	done := setupPage{Email: u.Email, RecoveryCodes: plainCodes}
+	done.CodesFile = template.URL("data:text/plain;charset=utf-8," + url.PathEscape(strings.Join(plainCodes, "\r\n")+"\r\n"))
+	p.render(w, r, http.StatusOK, "setup-done.html", done)
+}
+
+// signInAfterSetup starts a session that passed both factors for a user who has just
+// proven both, and sets its cookie.
+func (p *Portal) signInAfterSetup(w http.ResponseWriter, r *http.Request, u store.User) error {
+	plain, hash := auth.NewToken()
+	now := p.now()
+	err := p.store.CreateSession(r.Context(), store.SessionInput{Hash: hash, UserID: u.ID, MFADone: true, Now: now,
+		Expires: now.Add(sessionLife), Client: clientOf(r)})
+	if err != nil {
+		return err
+	}
+	p.audit(r.Context(), u, "login", ipOf(r)+" (set-up)")
+	p.setCookie(w, plain, sessionLife)
+	return nil
 }
 
 // passwordProblem says what is wrong with the new password of a form (and its

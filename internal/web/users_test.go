@@ -42,7 +42,8 @@ func TestInvitations(t *testing.T) {
 			want   string
 		}{
 			{"a member of the own organisation", url.Values{"email": {"new@alpha.example"}, "role": {"org-member"}}, 200, "Uitnodiging verstuurd"},
-			{"the same address again", url.Values{"email": {"new@alpha.example"}, "role": {"org-member"}}, 409, "heeft al een account"},
+			{"the same address again: the way on is a new invitation", url.Values{"email": {"new@alpha.example"}, "role": {"org-member"}}, 409, "stuur een nieuwe uitnodiging"},
+			{"someone who set up", url.Values{"email": {"admin@alpha.example"}, "role": {"org-member"}}, 409, "heeft al een account"},
 			{"an analyst", url.Values{"email": {"x@alpha.example"}, "role": {"analyst"}}, 403, "niet toekennen"},
 			{"an administrator", url.Values{"email": {"y@alpha.example"}, "role": {"admin"}}, 403, "niet toekennen"},
 			{"not an address", url.Values{"email": {"nope"}, "role": {"org-member"}}, 422, "geen e-mailadres"},

@@ -13,14 +13,14 @@ import (
 )
 
 const userColumns = `u.id, u.email, u.role, COALESCE(u.org_id, 0), u.password_hash, u.totp_secret, u.totp_last_step,
-	u.recovery_codes, u.language, u.failed_logins, u.locked_until, u.created_at`
+	u.recovery_codes, u.language, u.failed_logins, u.locked_until, u.disabled_at, u.created_at`
 
 func scanUser(row rowScanner, extra ...any) (store.User, error) {
 	var u store.User
 	var codes string
-	var locked sql.NullTime
+	var locked, disabled sql.NullTime
 	dest := append([]any{&u.ID, &u.Email, &u.Role, &u.OrgID, &u.PasswordHash, &u.TOTPSecret, &u.TOTPLastStep, &codes,
-		&u.Language, &u.FailedLogins, &locked, &u.CreatedAt}, extra...)
+		&u.Language, &u.FailedLogins, &locked, &disabled, &u.CreatedAt}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return u, fmt.Errorf("user: %w", store.ErrNotFound)
@@ -28,6 +28,9 @@ func scanUser(row rowScanner, extra ...any) (store.User, error) {
 		return u, err
 	}
 	u.LockedUntil, u.CreatedAt = locked.Time.UTC(), u.CreatedAt.UTC()
+	if disabled.Valid {
+		u.DisabledAt = disabled.Time.UTC()
+	}
 	err := json.Unmarshal([]byte(codes), &u.RecoveryCodes)
 	return u, err
 }
@@ -72,7 +75,7 @@ func (s *DB) UserByEmail(ctx context.Context, email string) (store.User, error) 
 // TokenUser implements store.AccountStore.
 func (s *DB) TokenUser(ctx context.Context, hash, purpose string, now time.Time) (store.User, error) {
 	return scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM user_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.hash = $1 AND t.purpose = $2 AND t.used_at IS NULL AND t.expires_at > $3`, hash, purpose, s.d.Time(now.UTC())))
+		WHERE t.hash = $1 AND t.purpose = $2 AND t.used_at IS NULL AND t.expires_at > $3 AND u.disabled_at IS NULL`, hash, purpose, s.d.Time(now.UTC())))
 }
 
 // SetCredentials implements store.AccountStore.
@@ -85,8 +88,8 @@ func (s *DB) SetCredentials(ctx context.Context, tokenHash string, c store.Crede
 		}
 		codes, _ := json.Marshal(c.RecoveryCodes)
 		_, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, totp_secret = $3, totp_last_step = 0,
-			recovery_codes = $4, failed_logins = 0, locked_until = NULL WHERE id = $1`,
-			a.ActorID, c.PasswordHash, c.TOTPSecret, string(codes))
+			recovery_codes = $4, failed_logins = 0, locked_until = NULL, language = CASE WHEN $5 = '' THEN language ELSE $5 END
+			WHERE id = $1`, a.ActorID, c.PasswordHash, c.TOTPSecret, string(codes), c.Language)
 		return err
 	})
 }

@@ -23,7 +23,7 @@ const sessionColumns = `s.hash, s.mfa_done, s.created_at, s.last_seen_at, s.expi
 func (s *DB) Session(ctx context.Context, hash string, now time.Time) (store.Session, error) {
 	var sess store.Session
 	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+`, `+sessionColumns+` FROM sessions s
-		JOIN users u ON u.id = s.user_id WHERE s.hash = $1 AND s.expires_at > $2`, hash, s.d.Time(now.UTC())),
+		JOIN users u ON u.id = s.user_id WHERE s.hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL`, hash, s.d.Time(now.UTC())),
 		&sess.Hash, &sess.MFADone, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.Client, &sess.ActingOrgID)
 	if errors.Is(err, store.ErrNotFound) {
 		return sess, fmt.Errorf("session: %w", store.ErrNotFound)

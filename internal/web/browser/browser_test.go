@@ -4,13 +4,17 @@
 package browser
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
+	"image/png"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +27,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/baken-cert/baken/internal/app"
 	"github.com/baken-cert/baken/internal/auth"
@@ -69,6 +75,40 @@ func waitText(sel, want string, out *string) chromedp.Action {
 	})
 }
 
+// qrSecret reads the TOTP secret of a set-up page from its QR code, as a phone would:
+// it decodes the image and takes the secret of the otpauth link in it.
+func qrSecret(secret *string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		var src string
+		var ok bool
+		if err := chromedp.AttributeValue("#qr", "src", &src, &ok, chromedp.ByQuery).Do(ctx); err != nil || !ok {
+			return fmt.Errorf("no QR code: %v", err)
+		}
+		raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(src, "data:image/png;base64,"))
+		if err != nil {
+			return err
+		}
+		img, err := png.Decode(bytes.NewReader(raw))
+		if err != nil {
+			return err
+		}
+		bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+		if err != nil {
+			return err
+		}
+		res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+		if err != nil {
+			return fmt.Errorf("decoding the QR code: %w", err)
+		}
+		u, err := url.Parse(res.GetText())
+		if err != nil || u.Scheme != "otpauth" || u.Query().Get("secret") == "" {
+			return fmt.Errorf("the QR code holds %q", res.GetText())
+		}
+		*secret = u.Query().Get("secret")
+		return nil
+	})
+}
+
 func screenshot(t *testing.T, name string) chromedp.Action {
 	return chromedp.ActionFunc(func(ctx context.Context) error {
 		var buf []byte
@@ -82,10 +122,13 @@ func screenshot(t *testing.T, name string) chromedp.Action {
 }
 
 // TestPortalInABrowser: the first administrator sets up their account and invites an
-// organisation's administrator by e-mail, who sets a password, enrols TOTP, logs in,
+// organisation's administrator by e-mail, who sets a password, enrols TOTP by the QR
+// code (decoded from the page's image) and is signed in by finishing the set-up,
 // adds a domain and proves it by DNS, uploads a CSV with a bad row, sees a notification
 // after an ingestion, downloads its CSV and gives feedback, all in Dutch (the language
-// they were invited in), then switches the portal to English.
+// they were invited in), then switches the portal to English, adds a passkey and logs
+// in with it, and manages their organisation's users: a new invitation for an expired
+// one, a new role, disabled.
 func TestPortalInABrowser(t *testing.T) {
 	chrome := chromiumPath(t)
 	ctx := context.Background()
@@ -164,12 +207,11 @@ func TestPortalInABrowser(t *testing.T) {
 			return chromedp.SendKeys("#code", code, chromedp.ByQuery).Do(ctx)
 		})
 	}
-	run("administrator set-up", chromedp.Navigate(base+"/setup/"+adminLink), chromedp.Text("#secret", &secret, chromedp.ByQuery),
+	run("administrator set-up", chromedp.Navigate(base+"/setup/"+adminLink), qrSecret(&secret),
 		chromedp.SendKeys("#password", password, chromedp.ByQuery), chromedp.SendKeys("#password2", password, chromedp.ByQuery),
 		totp(), chromedp.Submit("#code", chromedp.ByQuery), chromedp.WaitVisible("#recovery-codes", chromedp.ByQuery))
-	run("administrator logs in", chromedp.Navigate(base+"/login"), chromedp.SendKeys("#email", "admin@cert.example", chromedp.ByQuery),
-		chromedp.SendKeys("#password", password, chromedp.ByQuery), chromedp.Submit("#password", chromedp.ByQuery),
-		chromedp.WaitVisible("#code", chromedp.ByQuery), totp(), chromedp.Submit("#code", chromedp.ByQuery), waitText("main", "Overzicht", &page))
+	// Finishing the set-up signed the administrator in: both factors were just proven.
+	run("administrator is signed in", chromedp.Click(`a[href="/"]`, chromedp.ByQuery), waitText("main", "Overzicht", &page))
 	run("invite", chromedp.Navigate(base+"/users"), chromedp.SendKeys("#email", "admin@alpha.example", chromedp.ByQuery),
 		chromedp.SetValue("#role", "org-admin", chromedp.ByQuery), chromedp.SendKeys("#org", "alpha", chromedp.ByQuery),
 		screenshot(t, "00-invite"), chromedp.Submit("#email", chromedp.ByQuery), waitText("main", "Uitnodiging verstuurd", &page))
@@ -183,13 +225,22 @@ func TestPortalInABrowser(t *testing.T) {
 		t.Fatalf("invitation:\n%s", body)
 	}
 	plain = m[1]
-	run("set-up page", chromedp.Navigate(base+"/setup/"+plain), chromedp.Text("#secret", &secret, chromedp.ByQuery), screenshot(t, "01-setup"))
+	run("set-up page", chromedp.Navigate(base+"/setup/"+plain), qrSecret(&secret), screenshot(t, "01-setup"),
+		chromedp.EmulateViewport(390, 844), screenshot(t, "01-setup-390px"), chromedp.EmulateViewport(1200, 900))
+	var shown string
+	run("the same secret on a reload", chromedp.Reload(), chromedp.Text("#secret", &shown, chromedp.ByQuery))
+	if strings.ReplaceAll(shown, " ", "") != secret {
+		t.Fatalf("the page shows %q, its QR code %q", shown, secret)
+	}
 	run("set-up", chromedp.SendKeys("#password", password, chromedp.ByQuery), chromedp.SendKeys("#password2", password, chromedp.ByQuery),
-		totp(), chromedp.Submit("#code", chromedp.ByQuery), chromedp.WaitVisible("#recovery-codes", chromedp.ByQuery), screenshot(t, "02-recovery-codes"))
-	run("log in", chromedp.Navigate(base+"/login"), chromedp.SendKeys("#email", "admin@alpha.example", chromedp.ByQuery),
-		chromedp.SendKeys("#password", password, chromedp.ByQuery), screenshot(t, "03-login"), chromedp.Submit("#password", chromedp.ByQuery),
-		chromedp.WaitVisible("#code", chromedp.ByQuery), totp(), chromedp.Submit("#code", chromedp.ByQuery),
-		waitText("main", "Alpha B.V.", &page), screenshot(t, "04-home"))
+		totp(), chromedp.Submit("#code", chromedp.ByQuery), chromedp.WaitVisible("#recovery-codes", chromedp.ByQuery), screenshot(t, "02-recovery-codes"),
+		chromedp.EmulateViewport(390, 844), screenshot(t, "02-recovery-codes-390px"), chromedp.EmulateViewport(1200, 900))
+	var copyLabel string
+	run("the copy button", chromedp.WaitVisible("#copy-codes", chromedp.ByQuery), chromedp.Text("#copy-codes", &copyLabel, chromedp.ByQuery))
+	if copyLabel != "De herstelcodes kopiëren" {
+		t.Fatalf("the copy button says %q", copyLabel)
+	}
+	run("signed in after the set-up", chromedp.Click(`a[href="/"]`, chromedp.ByQuery), waitText("main", "Alpha B.V.", &page), screenshot(t, "04-home"))
 	if !strings.Contains(page, "Alpha B.V.") {
 		t.Fatalf("home page:\n%s", page)
 	}
@@ -292,7 +343,7 @@ func TestPortalInABrowser(t *testing.T) {
 		waitText("main", "Chromium", &page), screenshot(t, "11-passkeys"))
 	run("log out and in with the passkey", chromedp.Navigate(base+"/"), chromedp.Click(`form[action="/logout"] button`, chromedp.ByQuery),
 		chromedp.WaitVisible("#email", chromedp.ByQuery), chromedp.SendKeys("#email", "admin@alpha.example", chromedp.ByQuery),
-		chromedp.SendKeys("#password", password, chromedp.ByQuery), chromedp.Submit("#password", chromedp.ByQuery),
+		chromedp.SendKeys("#password", password, chromedp.ByQuery), screenshot(t, "03-login"), chromedp.Submit("#password", chromedp.ByQuery),
 		chromedp.WaitVisible(`button[data-passkey="login"]`, chromedp.ByQuery), chromedp.Click(`button[data-passkey="login"]`, chromedp.ByQuery),
 		waitText("main", "Alpha B.V.", &page), chromedp.Location(&location))
 	if location != base+"/" {
@@ -301,6 +352,26 @@ func TestPortalInABrowser(t *testing.T) {
 	u, _ := a.Store.UserByEmail(ctx, "admin@alpha.example")
 	if keys, _ := a.Store.Passkeys(ctx, u.ID); len(keys) != 1 || keys[0].Name != "Chromium" || keys[0].LastUsedAt.IsZero() {
 		t.Fatalf("the passkey in the store: %+v", keys)
+	}
+	// Alpha's administrator manages Alpha's users: a new invitation for one whose
+	// invitation expired, then a new role, then disabled.
+	if _, err := a.Store.CreateUser(ctx, store.UserInput{Email: "late@alpha.example", Role: store.RoleOrgMember, OrgID: org.ID, Language: "en", Now: time.Now()},
+		store.TokenInput{Hash: "expired", Purpose: "setup", ExpiresAt: time.Now().Add(-time.Hour)}, store.AuditEntry{Action: "user.create"}); err != nil {
+		t.Fatal(err)
+	}
+	row := `tr[data-user="late@alpha.example"] `
+	run("users", chromedp.Navigate(base+"/users"), waitText("#users", "invitation expired", &page), screenshot(t, "12-users"),
+		chromedp.EmulateViewport(390, 844), screenshot(t, "12-users-390px"), chromedp.EmulateViewport(1200, 900))
+	run("re-invite", chromedp.Click(row+`button[name="reinvite"]`, chromedp.ByQuery), waitText("main", "Invitation sent to late@alpha.example", &page))
+	if got := mail.WaitFor(3, 10*time.Second); len(got) != 3 || got[2].To[0] != "late@alpha.example" {
+		t.Fatalf("the new invitation: %d e-mails", len(got))
+	}
+	run("change the role", chromedp.SetValue(row+"select", "org-admin", chromedp.ByQuery), chromedp.Click(row+`button[name="change-role"]`, chromedp.ByQuery),
+		waitText("main", "late@alpha.example is now org-admin", &page))
+	run("disable", chromedp.Click(row+`button[name="disable"]`, chromedp.ByQuery), waitText("main", "late@alpha.example is disabled", &page),
+		waitText(row+"td:nth-child(3)", "disabled", &page), screenshot(t, "13-user-disabled"))
+	if u, _ := a.Store.UserByEmail(ctx, "late@alpha.example"); u.Role != store.RoleOrgAdmin || !u.Disabled() {
+		t.Fatalf("late@alpha.example in the store: %+v", u)
 	}
 	fmt.Fprintln(os.Stderr, "screenshots in screenshots/")
 }
