@@ -261,7 +261,6 @@ var dutch = map[string]string{
 	"%d waiting, of %d organisations.":     "%d wachtend, van %d organisaties.",
 	"every organisation":                   "elke organisatie",
 	"every kind":                           "elke soort",
-	"Show":                                 "Toon",
 	"All %d shown by this filter:":         "Alle %d die dit filter toont:",
 	"Approve all":                          "Alles goedkeuren",
 	"Reject all":                           "Alles afwijzen",
