@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/baken-cert/baken/internal/asset"
 	"github.com/baken-cert/baken/internal/registry"
+	"github.com/baken-cert/baken/internal/safecsv"
 	"github.com/baken-cert/baken/internal/store"
 )
 
@@ -151,7 +151,7 @@ func (p *Portal) exportAssets(w http.ResponseWriter, r *http.Request, req reques
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="assets-`+strings.Map(safeFileRune, org.Ref)+`.csv"`)
-	cw := csv.NewWriter(w)
+	cw := safecsv.NewWriter(w)
 	cw.Write([]string{"organisation", "org_ref", "asset", "kind", "verification", "provenance"})
 	q := store.AssetQuery{OrgID: u.OrgID, Limit: 5000}
 	for {
