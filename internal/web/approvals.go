@@ -62,7 +62,7 @@ type approvalRow struct {
 // maxApprovals bounds the approvals one page lists.
 const maxApprovals = 200
 
-func (p *Portal) approvalRoutes(mux *http.ServeMux) {
+func (p *Portal) approvalRoutes(mux *routeTable) {
 	mux.Handle("GET /approvals", p.analystOnly(p.approvals))
 	mux.Handle("POST /approvals", p.analystOnly(p.approve))
 }

@@ -14,6 +14,9 @@ var dutch = map[string]string{
 	"This page is for analysts.":                                                       "Deze pagina is voor analisten.",
 	"Only an administrator of your organisation can change its data.":                  "Alleen een beheerder van uw organisatie kan de gegevens ervan wijzigen.",
 
+	// Hardening: refusals of cross-site requests, throttling, busy servers, uploads, verifying.
+	"Baken did not act on this request: it was sent from another web site. Open Baken yourself and try again there.": "Baken heeft dit verzoek niet uitgevoerd: het werd verstuurd vanaf een andere website. Open Baken zelf en probeer het daar opnieuw.",
+
 	// Logging in, setting up an account, a new password.
 	"Log in":                "Inloggen",
 	"E-mail address":        "E-mailadres",

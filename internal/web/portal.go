@@ -48,6 +48,7 @@ type Portal struct {
 	issuer    string
 	passkeys  *passkey.RelyingParty // nil: passkeys are not offered
 	now       func() time.Time
+	patterns  []string // the routes mounted, for the tests that walk them
 }
 
 // NewPortal returns the portal; secure marks cookies Secure (set it behind HTTPS).
@@ -56,8 +57,10 @@ func NewPortal(s store.Store, senderName string, secure bool, log *slog.Logger) 
 		resolver: verify.NewResolver(""), http: safehttp.New(safehttp.Options{}), issuer: senderName, now: time.Now}
 }
 
-// Routes mounts the portal on mux.
-func (p *Portal) Routes(mux *http.ServeMux) {
+// Routes mounts the portal on m; every change it accepts must come from Baken's own
+// pages (a cross-site request is refused, whatever its CSRF token).
+func (p *Portal) Routes(m *http.ServeMux) {
+	mux := newRouteTable(m, p.views, &p.patterns)
 	mux.HandleFunc("GET /setup/{token}", p.setupForm)
 	mux.HandleFunc("POST /setup/{token}", p.setup)
 	mux.HandleFunc("GET /login", p.loginForm)

@@ -25,6 +25,7 @@ type Public struct {
 	store      store.NotifyStore
 	senderName string
 	now        func() time.Time
+	patterns   []string // the routes mounted, for the tests that walk them
 }
 
 // NewPublic returns the public pages.
@@ -32,8 +33,9 @@ func NewPublic(s store.NotifyStore, senderName string, log *slog.Logger) *Public
 	return &Public{views: newViews(false, log), store: s, senderName: senderName, now: time.Now}
 }
 
-// Routes mounts the public pages on mux.
-func (p *Public) Routes(mux *http.ServeMux) {
+// Routes mounts the public pages on m, refusing cross-site changes.
+func (p *Public) Routes(m *http.ServeMux) {
+	mux := newRouteTable(m, p.views, &p.patterns)
 	mux.HandleFunc("GET /verify", p.verify)
 	mux.HandleFunc("GET /feedback/{token}", p.feedbackForm)
 	mux.HandleFunc("POST /feedback/{token}", p.feedback)

@@ -18,7 +18,7 @@ type resetPage struct {
 	Form                  bool
 }
 
-func (p *Portal) resetRoutes(mux *http.ServeMux) {
+func (p *Portal) resetRoutes(mux *routeTable) {
 	mux.HandleFunc("GET /reset", p.resetForm)
 	mux.HandleFunc("POST /reset", p.resetRequest)
 	mux.HandleFunc("GET /reset/{token}", p.resetPasswordForm)
