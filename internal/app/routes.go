@@ -29,6 +29,7 @@ func (a *App) Handler() http.Handler {
 	web.NewPublic(a.Store, a.Config.SenderName, a.Log).Routes(mux)
 	portal := web.NewPortal(a.Store, a.Config.SenderName, strings.HasPrefix(a.Config.PublicURL, "https://"), a.Log)
 	portal.UseResolver(a.Resolver)
+	portal.LimitHashes(a.Config.MaxHashes)
 	portal.UseNotify(a.Notify)
 	portal.UseRIPE(a.ripeOwner)
 	if a.Sender != nil {

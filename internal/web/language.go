@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/message/catalog"
 
 	"github.com/baken-cert/baken/internal/asset"
+	"github.com/baken-cert/baken/internal/auth"
 	"github.com/baken-cert/baken/internal/store"
 )
 
@@ -175,8 +176,14 @@ func (v *views) render(w http.ResponseWriter, r *http.Request, status int, name 
 }
 
 func (v *views) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if !errors.Is(err, context.Canceled) {
+	if !errors.Is(err, context.Canceled) && !errors.Is(err, auth.ErrBusy) {
 		v.log.Error("serving a page", "path", r.URL.Path, "err", err)
+	}
+	if errors.Is(err, auth.ErrBusy) {
+		// Too many password checks at once: the client may come back in a moment.
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, v.t(r, "Baken is very busy right now; please try again in a few seconds."), http.StatusServiceUnavailable)
+		return
 	}
 	http.Error(w, v.t(r, "Something went wrong; please try again later."), http.StatusInternalServerError)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"regexp"
@@ -39,7 +40,10 @@ func (p *Portal) login(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := p.store.UserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !u.Ready()) {
-		auth.SimulatePasswordCheck(pw)
+		if err := p.hashes.Simulate(ctx, pw); err != nil {
+			p.fail(w, r, err)
+			return
+		}
 		p.throttle.Failure(email, ipOf(r), p.now())
 		p.render(w, r, http.StatusUnauthorized, "login.html", page)
 		return
@@ -53,7 +57,12 @@ func (p *Portal) login(w http.ResponseWriter, r *http.Request) {
 		p.render(w, r, http.StatusTooManyRequests, "login.html", page)
 		return
 	}
-	if ok, _, err := auth.CheckPassword(u.PasswordHash, pw); err != nil || !ok {
+	ok, _, err := p.hashes.Check(ctx, u.PasswordHash, pw)
+	if errors.Is(err, auth.ErrBusy) || errors.Is(err, context.Canceled) {
+		p.fail(w, r, err)
+		return
+	}
+	if err != nil || !ok {
 		p.failedLogin(r, u)
 		p.render(w, r, http.StatusUnauthorized, "login.html", page)
 		return

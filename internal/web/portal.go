@@ -38,6 +38,7 @@ type Portal struct {
 	store     store.Store
 	registry  *registry.Service
 	throttle  *auth.Throttle
+	hashes    *auth.HashLimiter // every password hash the portal computes
 	resolver  verify.Resolver
 	notify    *notify.Service
 	http      *http.Client
@@ -54,6 +55,7 @@ type Portal struct {
 // NewPortal returns the portal; secure marks cookies Secure (set it behind HTTPS).
 func NewPortal(s store.Store, senderName string, secure bool, log *slog.Logger) *Portal {
 	return &Portal{views: newViews(secure, log), store: s, registry: registry.New(s), throttle: auth.NewThrottle(auth.ThrottleConfig{}),
+		hashes:   auth.NewHashLimiter(0, hashWait),
 		resolver: verify.NewResolver(""), http: safehttp.New(safehttp.Options{}), issuer: senderName, now: time.Now}
 }
 
@@ -89,6 +91,13 @@ func (p *Portal) Routes(m *http.ServeMux) {
 	mux.Handle("GET /users", p.signedIn(p.usersForm))
 	mux.Handle("POST /users/invite", p.signedIn(p.invite))
 }
+
+// hashWait is how long a password check waits for a free slot before the portal
+// answers 503.
+const hashWait = 2 * time.Second
+
+// LimitHashes bounds the password hashes computed at once to n (0: from the memory).
+func (p *Portal) LimitHashes(n int) { p.hashes = auth.NewHashLimiter(n, hashWait) }
 
 // UseResolver makes domain checks ask r (a DNS server of the configuration, or a test's).
 func (p *Portal) UseResolver(r verify.Resolver) { p.resolver = r }

@@ -100,7 +100,7 @@ func (p *Portal) resetPassword(w http.ResponseWriter, r *http.Request) {
 		p.render(w, r, http.StatusUnprocessableEntity, "reset.html", page)
 		return
 	}
-	hash, err := auth.HashPassword(pw)
+	hash, err := p.hashes.Hash(r.Context(), pw)
 	if err == nil {
 		err = p.store.ResetPassword(r.Context(), auth.HashToken(r.PathValue("token")), hash, p.now(),
 			store.AuditEntry{At: p.now(), OrgID: u.OrgID, Action: "user.reset-password", Detail: u.Email})
