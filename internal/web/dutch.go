@@ -15,6 +15,7 @@ var dutch = map[string]string{
 	"Only an administrator of your organisation can change its data.":                  "Alleen een beheerder van uw organisatie kan de gegevens ervan wijzigen.",
 
 	// Hardening: refusals of cross-site requests, throttling, busy servers, uploads, verifying.
+	"Type the verification code of the message to check that %s sent it.":                                            "Typ de controlecode uit het bericht om na te gaan of %s het heeft verstuurd.",
 	"Baken is very busy right now; please try again in a few seconds.":                                               "Baken is nu erg druk; probeer het over een paar seconden opnieuw.",
 	"Baken did not act on this request: it was sent from another web site. Open Baken yourself and try again there.": "Baken heeft dit verzoek niet uitgevoerd: het werd verstuurd vanaf een andere website. Open Baken zelf en probeer het daar opnieuw.",
 
