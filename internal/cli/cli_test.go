@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -274,5 +275,41 @@ func TestCommandLineChangesAreAudited(t *testing.T) {
 	}
 	if got := strings.Join(actions, " "); got != "rule.put feed.put registry.import" {
 		t.Fatalf("audit log: %s", got)
+	}
+}
+
+// xs is an io.Reader of n bytes of 'x', made as they are read.
+type xs struct{ n int64 }
+
+func (x *xs) Read(p []byte) (int, error) {
+	if x.n <= 0 {
+		return 0, io.EOF
+	}
+	p = p[:min(int64(len(p)), x.n)]
+	for i := range p {
+		p[i] = 'x'
+	}
+	x.n -= int64(len(p))
+	return len(p), nil
+}
+
+// TestOrgImportSurvivesAHugeLine: a line of 2 GiB is rejected with its number and reason
+// and the import goes on, in bounded memory.
+func TestOrgImportSurvivesAHugeLine(t *testing.T) {
+	b := setup(t, "sqlite")
+	in := io.MultiReader(strings.NewReader("organisation,asset\nAcme,a.example\n"), &xs{n: 2 << 30}, strings.NewReader("\nAcme,b.example\n"))
+	var out, errOut bytes.Buffer
+	var after runtime.MemStats
+	code := Run(context.Background(), Env{Stdin: in, Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return b.env[k] }},
+		[]string{"org", "import", "-"})
+	runtime.ReadMemStats(&after)
+	if code != 0 && code != 1 || !strings.Contains(out.String()+errOut.String(), "line 3") || !strings.Contains(out.String()+errOut.String(), "longer than 1 MiB") {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errOut.String())
+	}
+	if !strings.Contains(out.String(), "2 added") {
+		t.Fatalf("the rows around the line must be imported:\n%s", out.String())
+	}
+	if after.HeapSys > 512<<20 {
+		t.Fatalf("the heap grew to %d MiB", after.HeapSys>>20)
 	}
 }

@@ -28,6 +28,9 @@ const (
 	cookieName  = "baken_session"
 	// maxBody bounds what a signed-in form may send (an uploaded asset file).
 	maxBody = 64 << 20
+	// formMemory is how much of a multipart form is held in memory; the rest of a file
+	// waits in a temporary file.
+	formMemory = 1 << 20
 )
 
 // Portal serves the pages of signed-in users: set-up, login with a second factor,
@@ -48,6 +51,8 @@ type Portal struct {
 	publicURL string
 	issuer    string
 	passkeys  *passkey.RelyingParty // nil: passkeys are not offered
+	maxBody   int64                 // the most a signed-in form may send
+	uploads   *uploads              // the asset uploads being imported
 	now       func() time.Time
 	patterns  []string // the routes mounted, for the tests that walk them
 }
@@ -55,7 +60,7 @@ type Portal struct {
 // NewPortal returns the portal; secure marks cookies Secure (set it behind HTTPS).
 func NewPortal(s store.Store, senderName string, secure bool, log *slog.Logger) *Portal {
 	return &Portal{views: newViews(secure, log), store: s, registry: registry.New(s), throttle: auth.NewThrottle(auth.ThrottleConfig{}),
-		hashes:   auth.NewHashLimiter(0, hashWait),
+		hashes: auth.NewHashLimiter(0, hashWait), maxBody: maxBody, uploads: newUploads(uploadsAtOnce),
 		resolver: verify.NewResolver(""), http: safehttp.New(safehttp.Options{}), issuer: senderName, now: time.Now}
 }
 
@@ -126,8 +131,8 @@ func (p *Portal) signedIn(h func(http.ResponseWriter, *http.Request, request)) h
 			return
 		}
 		r = p.withUserLanguage(r, sess.User)
-		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		if r.Method == http.MethodPost && !p.readForm(w, r) {
+			return
 		}
 		if r.Method == http.MethodPost && !auth.CheckCSRF([]byte(plain), "csrf", csrfOf(r)) {
 			http.Error(w, p.t(r, "This form has expired or did not come from Baken: reload the page and try again."), http.StatusForbidden)
@@ -140,6 +145,23 @@ func (p *Portal) signedIn(h func(http.ResponseWriter, *http.Request, request)) h
 		}
 		h(w, r, request{session: sess, csrf: auth.CSRFToken([]byte(plain), "csrf"), ownOrgID: own})
 	})
+}
+
+// readForm reads a signed-in POST's form, at most p.maxBody bytes of it; a larger one is
+// answered 413, saying so, and false returned.
+func (p *Portal) readForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, p.maxBody)
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(formMemory)
+	} else {
+		err = r.ParseForm()
+	}
+	if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
+		http.Error(w, p.t(r, "This is more than Baken takes at once (%d MiB): send a smaller file.", p.maxBody>>20), http.StatusRequestEntityTooLarge)
+		return false
+	}
+	return true
 }
 
 // csrfOf is the CSRF token a request carries: in the header X-CSRF-Token (a script's
