@@ -192,7 +192,13 @@ func (a *App) Serve(ctx context.Context, ready func(addr net.Addr)) error {
 		return err
 	}
 	a.startOutbox(ctx)
-	served := make(chan error, 1)
+	served := make(chan error, 2)
+	metrics, err := a.serveMetrics(served)
+	if err != nil {
+		ln.Close()
+		a.stopWorkers()
+		return err
+	}
 	go func() { served <- srv.Serve(ln) }()
 	a.Log.Info("baken is serving", "addr", ln.Addr().String(), "database", a.Store.Engine())
 	if ready != nil {
@@ -201,6 +207,10 @@ func (a *App) Serve(ctx context.Context, ready func(addr net.Addr)) error {
 	select {
 	case <-ctx.Done():
 	case err := <-served:
+		srv.Close()
+		if metrics != nil {
+			metrics.Close()
+		}
 		a.stopWorkers()
 		return err
 	}
@@ -208,11 +218,34 @@ func (a *App) Serve(ctx context.Context, ready func(addr net.Addr)) error {
 	stopCtx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
 	defer cancel()
 	err = srv.Shutdown(stopCtx)
+	if metrics != nil {
+		metrics.Shutdown(stopCtx)
+	}
 	a.stopWorkers()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
 	return err
+}
+
+// serveMetrics serves /metrics on BAKEN_METRICS_ADDR, when set; it reports a failure of
+// the server to served. The server is nil when there is no such address.
+func (a *App) serveMetrics(served chan<- error) (*http.Server, error) {
+	if a.Config.MetricsAddr == "" {
+		if a.Config.MetricsToken == "" {
+			a.Log.Info("no /metrics: set BAKEN_METRICS_ADDR or BAKEN_METRICS_TOKEN to serve them")
+		}
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", a.Config.MetricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listening on BAKEN_METRICS_ADDR %s: %w", a.Config.MetricsAddr, err)
+	}
+	srv := &http.Server{Handler: a.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	go func() { served <- srv.Serve(ln) }()
+	a.Log.Info("metrics are served", "metrics_addr", ln.Addr().String())
+	return srv, nil
 }
 
 // startOutbox starts sending notifications, when a mail server is configured.

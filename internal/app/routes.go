@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"net/http"
 	"strings"
 	"time"
@@ -15,15 +17,20 @@ import (
 	"github.com/baken-cert/baken/internal/web"
 )
 
-// Handler is every HTTP surface of Baken, mounted in one place.
+// Handler is every HTTP surface of Baken, mounted in one place; every response carries
+// the security headers. /metrics is here only behind its bearer token
+// (BAKEN_METRICS_TOKEN); MetricsHandler serves it on an address of its own.
 func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.HandleFunc("GET /readyz", a.readyz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{}))
+	if a.Config.MetricsToken != "" {
+		mux.Handle("GET /metrics", bearer(a.Config.MetricsToken, a.MetricsHandler()))
+	}
 	web.NewPublic(a.Store, a.Config.SenderName, a.Log).Routes(mux)
 	portal := web.NewPortal(a.Store, a.Config.SenderName, strings.HasPrefix(a.Config.PublicURL, "https://"), a.Log)
 	portal.UseResolver(a.Resolver)
+	portal.LimitHashes(a.Config.MaxHashes)
 	portal.UseNotify(a.Notify)
 	portal.UseClaimPolicy(registry.ClaimPolicy{MaxPrefixV4: a.Config.ClaimMaxPrefixV4, MaxPrefixV6: a.Config.ClaimMaxPrefixV6,
 		UnprovenQuota: a.Config.UnprovenQuota, MaxRows: a.Config.UploadMaxRows, Evidence: a.ripeEvidence})
@@ -36,7 +43,28 @@ func (a *App) Handler() http.Handler {
 		a.Log.Info("the portal offers no passkeys", "reason", err)
 	}
 	portal.Routes(mux)
+	return web.SecureHeaders(mux, strings.HasPrefix(a.Config.PublicURL, "https://"))
+}
+
+// MetricsHandler answers GET /metrics in the Prometheus format.
+func (a *App) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{}))
 	return mux
+}
+
+// bearer lets through only requests with "Authorization: Bearer token".
+func bearer(token string, h http.Handler) http.Handler {
+	want := sha256.Sum256([]byte("Bearer " + token))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got := sha256.Sum256([]byte(r.Header.Get("Authorization")))
+		if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "metrics need their bearer token", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // healthz answers while the process runs: for a liveness probe.

@@ -16,9 +16,9 @@ import (
 // when 2 GiB per hash is too much; OWASP's minimum is m=19 MiB, t=2, p=1.
 // p=2 matches the two cores of the production server. On a 2-core AMD EPYC
 // one hash takes 110-170 ms, ~200 ms under load (BenchmarkHashPassword;
-// BenchmarkArgon2idParams compares alternatives), and allocates 64 MiB: the
-// portal should bound concurrent logins (a semaphore of a few) so that a
-// burst cannot exhaust memory, and the Throttle keeps attackers off it.
+// BenchmarkArgon2idParams compares alternatives), and allocates 64 MiB: a
+// HashLimiter bounds how many run at once so that a burst cannot exhaust
+// memory, and the Throttle keeps attackers off it.
 // Raise these when the hardware grows: CheckPassword reports needsRehash for
 // hashes made with weaker parameters, so the portal upgrades them at login.
 const (

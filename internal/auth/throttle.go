@@ -27,6 +27,10 @@ type ThrottleConfig struct {
 	// accounts gets half the rate of an office whose users log in normally.
 	// Default 20.
 	PerIPPerMinute int
+	// AddressFailures is how many failed attempts within Window an address may
+	// make (on any account) and still pass an account that is held: the
+	// owner's own, unsuspicious address. Default 3.
+	AddressFailures int
 	// MaxEntries bounds the memory: at most this many accounts and this many
 	// IP addresses are tracked. Default 100,000 of each (tens of MB at most).
 	MaxEntries int
@@ -48,6 +52,7 @@ func (c ThrottleConfig) withDefaults() ThrottleConfig {
 	def(&c.Lockout, 15*time.Minute)
 	def(&c.MaxLockout, 24*time.Hour)
 	defInt(&c.PerIPPerMinute, 20)
+	defInt(&c.AddressFailures, 3)
 	defInt(&c.MaxEntries, 100_000)
 	c.Lockout = min(c.Lockout, c.MaxLockout)
 	return c
@@ -61,6 +66,17 @@ const pendingTTL = time.Minute
 // memory; it is safe for concurrent use. Call Allow before checking the
 // credentials, then Failure for a wrong password or second factor, or Success
 // once the login is complete (password and second factor).
+//
+// The rule (NIST SP 800-63B §5.2.2): an address earns attempts at
+// PerIPPerMinute, a failure costing twice, so failures slow their address
+// down. An account with MaxFailures failures within Window is held for
+// Lockout, doubling with each further hold up to MaxLockout; the hold applies
+// to the addresses that have been failing (AddressFailures or more failures
+// within Window, or an attempt on the held account still in flight). An
+// address that has not been failing still gets through, so that whoever knows
+// only an account's name cannot lock its owner out: they slow down only
+// themselves. A botnet of fresh addresses gets a few guesses per address and
+// window; the store's durable lockout caps the total.
 //
 // Throttle is the fast first line: it keeps attackers off the argon2id
 // hashing and reacts within one process. It forgets on restart and is not
@@ -90,10 +106,14 @@ type accountState struct {
 	lastSeen    time.Time
 }
 
-// ipState is a token bucket: PerIPPerMinute tokens, refilled continuously.
+// ipState is a token bucket (PerIPPerMinute tokens, refilled continuously)
+// and the address's recent failures.
 type ipState struct {
-	tokens float64
-	last   time.Time
+	tokens   float64
+	last     time.Time
+	failures []time.Time // the newest AddressFailures failures, oldest first
+	passing  int         // attempts in flight that passed a held account
+	passedAt time.Time   // when the last of them started
 }
 
 // NewThrottle returns a Throttle with cfg, defaults filled in.
@@ -114,26 +134,28 @@ func NewThrottle(cfg ThrottleConfig) *Throttle {
 func (t *Throttle) Allow(account, ip string, now time.Time) (ok bool, retryAfter time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	b := t.ip(ip, now)
 	a := t.accounts[account]
+	passing := false
 	if a != nil {
 		a.prune(now, t.cfg)
-		if now.Before(a.lockedUntil) {
-			return false, a.lockedUntil.Sub(now)
-		}
-		if len(a.failures)+len(a.pending) >= t.cfg.MaxFailures {
-			// Every remaining guess is in flight: wait for them.
-			wait := t.cfg.Window
-			if len(a.pending) > 0 {
-				wait = a.pending[0].Add(pendingTTL).Sub(now)
+		if held, wait := a.held(now, t.cfg); held {
+			if !t.clean(b, now) {
+				return false, wait
 			}
-			return false, max(wait, time.Second)
+			passing = true
 		}
 	}
-	b := t.ip(ip, now)
 	if b.tokens < 1 {
 		return false, t.refillTime(1-b.tokens) + time.Millisecond
 	}
 	b.tokens--
+	if passing {
+		// Until it is reported, the address no longer counts as clean, so that
+		// a burst from it gets one attempt past the hold, not many.
+		b.passing++
+		b.passedAt = now
+	}
 	if account != "" {
 		if a == nil {
 			a = t.account(account, now)
@@ -152,6 +174,11 @@ func (t *Throttle) Failure(account, ip string, now time.Time) {
 	defer t.mu.Unlock()
 	b := t.ip(ip, now)
 	b.tokens = max(b.tokens-1, -float64(t.cfg.PerIPPerMinute))
+	b.failures = append(b.failures, now)
+	if n := len(b.failures) - t.cfg.AddressFailures; n > 0 {
+		b.failures = b.failures[n:]
+	}
+	b.reported()
 	if account == "" {
 		return
 	}
@@ -172,12 +199,63 @@ func (t *Throttle) Failure(account, ip string, now time.Time) {
 	}
 }
 
-// Success records a completed login for account: its failures, lockouts and
-// attempts in flight are forgotten.
-func (t *Throttle) Success(account string) {
+// Success records a completed login for account from ip: the account's
+// failures, lockouts and attempts in flight are forgotten (the address's
+// failures are not).
+func (t *Throttle) Success(account, ip string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	delete(t.accounts, account)
+	if b := t.ips[ipKey(ip)]; b != nil {
+		b.reported()
+	}
+}
+
+// Passed records that an attempt for account from ip passed a first step (the
+// password) and goes on to the next, which calls Allow again: the attempt is no
+// longer in flight and counts neither as a failure nor as a success.
+func (t *Throttle) Passed(account, ip string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if a := t.accounts[account]; a != nil && len(a.pending) > 0 {
+		a.pending = a.pending[1:]
+	}
+	if b := t.ips[ipKey(ip)]; b != nil {
+		b.reported()
+	}
+}
+
+// held reports whether a (pruned) is held, and for how long: locked after
+// MaxFailures failures, or with every remaining guess in flight.
+func (a *accountState) held(now time.Time, cfg ThrottleConfig) (bool, time.Duration) {
+	if now.Before(a.lockedUntil) {
+		return true, a.lockedUntil.Sub(now)
+	}
+	if len(a.failures)+len(a.pending) >= cfg.MaxFailures {
+		wait := cfg.Window
+		if len(a.pending) > 0 {
+			wait = a.pending[0].Add(pendingTTL).Sub(now)
+		}
+		return true, max(wait, time.Second)
+	}
+	return false, 0
+}
+
+// clean reports whether address b has not been failing: fewer than
+// AddressFailures failures within Window and no attempt past a hold in flight.
+func (t *Throttle) clean(b *ipState, now time.Time) bool {
+	if b.passing > 0 && now.Sub(b.passedAt) >= pendingTTL {
+		b.passing = 0
+	}
+	b.failures = dropBefore(b.failures, now.Add(-t.cfg.Window))
+	return b.passing == 0 && len(b.failures) < t.cfg.AddressFailures
+}
+
+// reported ends one attempt of b's that passed a hold, if any is in flight.
+func (b *ipState) reported() {
+	if b.passing > 0 {
+		b.passing--
+	}
 }
 
 // lockoutDuration is Lockout doubled for each earlier lockout, capped.

@@ -105,7 +105,7 @@ func (t *Throttle) evictIPs(now time.Time) {
 	var live []entry
 	for k, b := range t.ips {
 		t.refill(b, now)
-		if b.tokens >= float64(t.cfg.PerIPPerMinute) {
+		if b.tokens >= float64(t.cfg.PerIPPerMinute) && t.clean(b, now) && len(b.failures) == 0 {
 			delete(t.ips, k)
 			continue
 		}

@@ -15,7 +15,7 @@ func attempt(th *Throttle, account, ip string, now time.Time, success bool) (boo
 	ok, retry := th.Allow(account, ip, now)
 	if ok {
 		if success {
-			th.Success(account)
+			th.Success(account, ip)
 		} else {
 			th.Failure(account, ip, now)
 		}
@@ -27,14 +27,15 @@ func TestThrottleLockout(t *testing.T) {
 	t.Parallel()
 	th := NewThrottle(ThrottleConfig{})
 	now := t0
-	// Different IPs, so that only the account limit applies.
+	// One guessing address, a minute apart, so that its rate limit does not apply.
+	const guesser = "203.0.113.66"
 	for i := range 5 {
-		if ok, _ := attempt(th, "jan@example.nl", fmt.Sprintf("192.0.2.%d", i), now, false); !ok {
+		if ok, _ := attempt(th, "jan@example.nl", guesser, now, false); !ok {
 			t.Fatalf("attempt %d refused before the limit", i+1)
 		}
 		now = now.Add(time.Minute)
 	}
-	ok, retry := th.Allow("jan@example.nl", "198.51.100.1", now)
+	ok, retry := th.Allow("jan@example.nl", guesser, now)
 	if ok || retry != 15*time.Minute-time.Minute {
 		t.Fatalf("after 5 failures: Allow = %v, %v; want false, 14m", ok, retry)
 	}
@@ -43,30 +44,75 @@ func TestThrottleLockout(t *testing.T) {
 	}
 	// The lock expires.
 	now = t0.Add(4*time.Minute + 15*time.Minute)
-	if ok, _ := th.Allow("jan@example.nl", "198.51.100.2", now); !ok {
+	if ok, _ := th.Allow("jan@example.nl", guesser, now); !ok {
 		t.Fatal("still locked after the lockout")
 	}
-	th.Failure("jan@example.nl", "198.51.100.2", now)
+	th.Failure("jan@example.nl", guesser, now)
 	// A second lockout lasts twice as long.
 	for range 4 {
 		now = now.Add(time.Second)
-		attempt(th, "jan@example.nl", "198.51.100.3", now, false)
+		attempt(th, "jan@example.nl", guesser, now, false)
 	}
-	if ok, retry := th.Allow("jan@example.nl", "198.51.100.4", now); ok || retry != 30*time.Minute {
+	if ok, retry := th.Allow("jan@example.nl", guesser, now); ok || retry != 30*time.Minute {
 		t.Fatalf("second lockout: Allow = %v, %v; want false, 30m", ok, retry)
+	}
+}
+
+// TestThrottleHoldSparesTheOwner: whoever knows only an account's name, and fails
+// from their address, holds back that address, not the owner's: an address that has
+// not been failing still gets through a held account, once at a time, and its own
+// failures soon make it subject to the hold too.
+func TestThrottleHoldSparesTheOwner(t *testing.T) {
+	t.Parallel()
+	th := NewThrottle(ThrottleConfig{})
+	const guesser, owner, fresh = "203.0.113.66", "198.51.100.7", "192.0.2.44"
+	now := t0
+	for range 5 {
+		now = now.Add(10 * time.Second)
+		attempt(th, "jan@example.nl", guesser, now, false)
+	}
+	if ok, _ := th.Allow("jan@example.nl", guesser, now); ok {
+		t.Fatal("the guessing address is not held back")
+	}
+	// The owner, from their office, logs in: the password step, then the second factor.
+	if ok, _ := th.Allow("jan@example.nl", owner, now); !ok {
+		t.Fatal("the owner's address, which has not been failing, is held back")
+	}
+	if ok, _ := th.Allow("jan@example.nl", owner, now); ok {
+		t.Fatal("a second attempt in flight from one address passed the hold")
+	}
+	th.Success("jan@example.nl", owner)
+	if ok, _ := th.Allow("jan@example.nl", owner, now); !ok {
+		t.Fatal("after the owner's login, the account is still held for them")
+	}
+	// Another address gets through the hold until it has failed AddressFailures times.
+	for range 5 {
+		attempt(th, "jan@example.nl", guesser, now, false)
+	}
+	for i := range 3 {
+		if ok, _ := attempt(th, "jan@example.nl", fresh, now, false); !ok {
+			t.Fatalf("a fresh address was held back after %d failures", i)
+		}
+	}
+	if ok, _ := th.Allow("jan@example.nl", fresh, now); ok {
+		t.Fatal("an address with 3 failures still passes the hold")
+	}
+	// Failures outside the window are forgotten: the address is clean again.
+	if ok, _ := th.Allow("jan@example.nl", fresh, now.Add(16*time.Minute)); !ok {
+		t.Fatal("old failures still hold the address back")
 	}
 }
 
 func TestThrottleLockoutCap(t *testing.T) {
 	t.Parallel()
-	th := NewThrottle(ThrottleConfig{MaxFailures: 1, Lockout: time.Hour, MaxLockout: 5 * time.Hour})
+	th := NewThrottle(ThrottleConfig{MaxFailures: 1, Lockout: time.Hour, MaxLockout: 5 * time.Hour, AddressFailures: 1})
 	now := t0
 	want := []time.Duration{1, 2, 4, 5, 5, 5}
 	for i, w := range want {
-		if ok, _ := attempt(th, "a", fmt.Sprintf("192.0.2.%d", i), now, false); !ok {
+		if ok, _ := attempt(th, "a", "192.0.2.1", now, false); !ok {
 			t.Fatalf("lockout %d: attempt refused", i+1)
 		}
-		_, retry := th.Allow("a", "198.51.100.1", now)
+		_, retry := th.Allow("a", "192.0.2.1", now)
 		if retry != w*time.Hour {
 			t.Errorf("lockout %d lasts %v, want %v", i+1, retry, w*time.Hour)
 		}
@@ -75,7 +121,7 @@ func TestThrottleLockoutCap(t *testing.T) {
 	// MaxLockout after the last lockout ended, the back-off starts again.
 	now = now.Add(5 * time.Hour)
 	attempt(th, "a", "192.0.2.99", now, false)
-	if _, retry := th.Allow("a", "198.51.100.1", now); retry != time.Hour {
+	if _, retry := th.Allow("a", "192.0.2.99", now); retry != time.Hour {
 		t.Errorf("after a quiet period the lockout lasts %v, want 1h", retry)
 	}
 }
@@ -112,6 +158,9 @@ func TestThrottleInFlight(t *testing.T) {
 		if ok, _ := th.Allow("a", fmt.Sprintf("192.0.2.%d", i), t0); !ok {
 			t.Fatalf("in-flight attempt %d refused", i+1)
 		}
+	}
+	for range 3 { // the sixth comes from an address that has been failing
+		th.Failure("", "192.0.2.9", t0)
 	}
 	if ok, retry := th.Allow("a", "192.0.2.9", t0); ok || retry != pendingTTL {
 		t.Errorf("sixth in-flight attempt: %v, %v; want false, %v", ok, retry, pendingTTL)
@@ -208,14 +257,14 @@ func TestThrottleBoundedMemory(t *testing.T) {
 func TestThrottleKeepsLockedAccounts(t *testing.T) {
 	t.Parallel()
 	th := NewThrottle(ThrottleConfig{MaxEntries: 100})
-	for i := range 5 {
-		attempt(th, "victim", fmt.Sprintf("192.0.2.%d", i), t0, false)
+	for range 5 {
+		attempt(th, "victim", "192.0.2.1", t0, false)
 	}
 	// A flood of other account names must not push the lock out.
 	for i := range 5000 {
 		th.Allow(fmt.Sprintf("junk%d", i), fmt.Sprintf("10.0.%d.%d", i>>8, i&255), t0.Add(time.Second))
 	}
-	if ok, _ := th.Allow("victim", "198.51.100.1", t0.Add(time.Minute)); ok {
+	if ok, _ := th.Allow("victim", "192.0.2.1", t0.Add(time.Minute)); ok {
 		t.Error("a flood of account names lifted the lockout")
 	}
 }
@@ -232,7 +281,7 @@ func TestThrottleConcurrent(t *testing.T) {
 				now := t0.Add(time.Duration(i) * time.Second)
 				if ok, _ := th.Allow(acct, ip, now); ok {
 					if i%3 == 0 {
-						th.Success(acct)
+						th.Success(acct, ip)
 					} else {
 						th.Failure(acct, ip, now)
 					}
@@ -247,8 +296,25 @@ func TestThrottleDefaults(t *testing.T) {
 	t.Parallel()
 	got := ThrottleConfig{}.withDefaults()
 	want := ThrottleConfig{MaxFailures: 5, Window: 15 * time.Minute, Lockout: 15 * time.Minute,
-		MaxLockout: 24 * time.Hour, PerIPPerMinute: 20, MaxEntries: 100_000}
+		MaxLockout: 24 * time.Hour, PerIPPerMinute: 20, AddressFailures: 3, MaxEntries: 100_000}
 	if got != want {
 		t.Errorf("defaults = %+v, want %+v", got, want)
+	}
+}
+
+// TestThrottlePassedEndsTheAttempt: an attempt that passed the password is no longer in
+// flight, so that its second step, from an address that passed a hold, gets through.
+func TestThrottlePassedEndsTheAttempt(t *testing.T) {
+	t.Parallel()
+	th := NewThrottle(ThrottleConfig{})
+	for range 5 {
+		attempt(th, "a", "203.0.113.66", t0, false)
+	}
+	if ok, _ := th.Allow("a", "198.51.100.7", t0); !ok {
+		t.Fatal("the password step of a clean address was held back")
+	}
+	th.Passed("a", "198.51.100.7")
+	if ok, _ := th.Allow("a", "198.51.100.7", t0); !ok {
+		t.Fatal("the second step was held back")
 	}
 }

@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -148,21 +150,41 @@ func TestServeAnswersAndStops(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			b := setup(t, engine)
 			b.env["BAKEN_LISTEN_ADDR"] = "127.0.0.1:0"
+			b.env["BAKEN_METRICS_TOKEN"] = "a-metrics-token-for-the-test"
+			b.env["BAKEN_METRICS_ADDR"] = freeAddr(t)
 			ctx, cancel := context.WithCancel(context.Background())
 			out := &syncBuffer{}
 			env := Env{Stdin: strings.NewReader(""), Stdout: out, Stderr: io.Discard, Getenv: func(k string) string { return b.env[k] }}
 			done := make(chan int)
 			go func() { done <- Run(ctx, env, []string{"serve"}) }()
 			base := waitForURL(t, out)
-			for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/metrics": "go_goroutines"} {
-				resp, err := http.Get(base + path)
+			// /metrics answers on its own address, and on the public one only with its token;
+			// every answer carries the security headers.
+			for _, c := range []struct {
+				url, token string
+				status     int
+				want       string
+			}{
+				{base + "/healthz", "", 200, "ok"}, {base + "/readyz", "", 200, "ready"}, {base + "/nothing-here", "", 404, ""},
+				{base + "/metrics", "", 401, ""}, {base + "/metrics", "wrong-token-of-enough-length", 401, ""},
+				{base + "/metrics", b.env["BAKEN_METRICS_TOKEN"], 200, "go_goroutines"},
+				{"http://" + b.env["BAKEN_METRICS_ADDR"] + "/metrics", "", 200, "go_goroutines"},
+			} {
+				req, _ := http.NewRequest("GET", c.url, nil)
+				if c.token != "" {
+					req.Header.Set("Authorization", "Bearer "+c.token)
+				}
+				resp, err := http.DefaultClient.Do(req)
 				if err != nil {
 					t.Fatal(err)
 				}
 				body, _ := io.ReadAll(resp.Body)
 				resp.Body.Close()
-				if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
-					t.Errorf("%s: %d %.200q", path, resp.StatusCode, body)
+				if resp.StatusCode != c.status || !strings.Contains(string(body), c.want) {
+					t.Errorf("%s (token %q): %d %.200q", c.url, c.token, resp.StatusCode, body)
+				}
+				if strings.HasPrefix(c.url, base) && (resp.Header.Get("X-Content-Type-Options") != "nosniff" || resp.Header.Get("Content-Security-Policy") == "") {
+					t.Errorf("%s: no security headers: %v", c.url, resp.Header)
 				}
 			}
 			cancel()
@@ -189,6 +211,16 @@ func TestWorkUntilIdle(t *testing.T) {
 	if _, out, _ = b.run("", "work", "--until-idle"); !strings.Contains(out, "Ran 0 jobs") && !strings.Contains(out, "Ran 1 jobs") {
 		t.Fatalf("second run: %s", out)
 	}
+}
+
+// freeAddr is a loopback address with a port that was free a moment ago.
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
 
 // waitForURL waits for serve to print where it listens.
@@ -283,5 +315,41 @@ func TestCommandLineChangesAreAudited(t *testing.T) {
 	}
 	if got := strings.Join(actions, " "); got != "rule.put feed.put registry.import" {
 		t.Fatalf("audit log: %s", got)
+	}
+}
+
+// xs is an io.Reader of n bytes of 'x', made as they are read.
+type xs struct{ n int64 }
+
+func (x *xs) Read(p []byte) (int, error) {
+	if x.n <= 0 {
+		return 0, io.EOF
+	}
+	p = p[:min(int64(len(p)), x.n)]
+	for i := range p {
+		p[i] = 'x'
+	}
+	x.n -= int64(len(p))
+	return len(p), nil
+}
+
+// TestOrgImportSurvivesAHugeLine: a line of 2 GiB is rejected with its number and reason
+// and the import goes on, in bounded memory.
+func TestOrgImportSurvivesAHugeLine(t *testing.T) {
+	b := setup(t, "sqlite")
+	in := io.MultiReader(strings.NewReader("organisation,asset\nAcme,a.example\n"), &xs{n: 2 << 30}, strings.NewReader("\nAcme,b.example\n"))
+	var out, errOut bytes.Buffer
+	var after runtime.MemStats
+	code := Run(context.Background(), Env{Stdin: in, Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return b.env[k] }},
+		[]string{"org", "import", "-"})
+	runtime.ReadMemStats(&after)
+	if code != 0 && code != 1 || !strings.Contains(out.String()+errOut.String(), "line 3") || !strings.Contains(out.String()+errOut.String(), "longer than 1 MiB") {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errOut.String())
+	}
+	if !strings.Contains(out.String(), "2 added") {
+		t.Fatalf("the rows around the line must be imported:\n%s", out.String())
+	}
+	if after.HeapSys > 512<<20 {
+		t.Fatalf("the heap grew to %d MiB", after.HeapSys>>20)
 	}
 }

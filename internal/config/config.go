@@ -76,6 +76,15 @@ type Config struct {
 	// IndexRefresh is how often `baken serve` checks whether the registered assets or
 	// the network-owner data changed, and reloads its matching indices.
 	IndexRefresh time.Duration
+	// MetricsAddr is where `baken serve` answers GET /metrics, on a listener of its own
+	// (e.g. 127.0.0.1:9090, reachable by Prometheus only). Empty: not on a port of its own.
+	MetricsAddr string
+	// MetricsToken, when set, also serves GET /metrics on ListenAddr, to requests with
+	// "Authorization: Bearer <token>" only. With neither, /metrics is not served.
+	MetricsToken string
+	// MaxHashes bounds the password checks (argon2id, 64 MiB each) that run at once;
+	// 0 sizes it from the memory available. Logins beyond it wait briefly, then get 503.
+	MaxHashes int
 }
 
 // Setting is one configurable value.
@@ -116,6 +125,9 @@ func (c *Config) Settings() []Setting {
 		{"BAKEN_DNS_SERVER", "dns-server", "", "DNS server for domain checks (host:port); empty uses the system's", false, (*stringValue)(&c.DNSServer)},
 		{"BAKEN_JOB_LEASE", "job-lease", "2m", "how long a worker holds a job or a message before another may take it", false, (*durationValue)(&c.JobLease)},
 		{"BAKEN_INDEX_REFRESH", "index-refresh", "5s", "how often serve reloads the matching indices when the data changed", false, (*durationValue)(&c.IndexRefresh)},
+		{"BAKEN_METRICS_ADDR", "metrics-addr", "", "listen address of its own for /metrics (e.g. 127.0.0.1:9090); empty: none", false, (*stringValue)(&c.MetricsAddr)},
+		{"BAKEN_METRICS_TOKEN", "metrics-token", "", "bearer token that /metrics on the listen address asks for; empty: /metrics is not on the listen address", true, (*stringValue)(&c.MetricsToken)},
+		{"BAKEN_MAX_HASHES", "max-hashes", "0", "password checks (64 MiB each) run at once; 0 sizes it from the available memory", false, (*intValue)(&c.MaxHashes)},
 	}
 }
 
@@ -198,6 +210,15 @@ func (c *Config) Validate() error {
 	}
 	if c.SMTPConnections < 1 || c.SMTPDomainRate < 0 {
 		errs = append(errs, errors.New("BAKEN_SMTP_CONNECTIONS must be at least 1 and BAKEN_SMTP_DOMAIN_RATE 0 or more"))
+	}
+	if c.MetricsAddr != "" && c.MetricsAddr == c.ListenAddr {
+		errs = append(errs, errors.New("BAKEN_METRICS_ADDR must differ from BAKEN_LISTEN_ADDR (or use BAKEN_METRICS_TOKEN)"))
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		errs = append(errs, errors.New("BAKEN_METRICS_TOKEN is too short: use at least 16 random characters"))
+	}
+	if c.MaxHashes < 0 {
+		errs = append(errs, fmt.Errorf("BAKEN_MAX_HASHES=%d: want 0 (from the memory) or more", c.MaxHashes))
 	}
 	return errors.Join(errs...)
 }

@@ -46,7 +46,7 @@ func TestEnvThenFlags(t *testing.T) {
 func TestBadValuesAreNamed(t *testing.T) {
 	for k, v := range map[string]string{
 		"BAKEN_WORKERS": "many", "BAKEN_POLL_INTERVAL": "soon", "BAKEN_LOG_FORMAT": "xml",
-		"BAKEN_DATABASE_URL": "mysql://x", "BAKEN_LOG_LEVEL": "loud",
+		"BAKEN_DATABASE_URL": "mysql://x", "BAKEN_LOG_LEVEL": "loud", "BAKEN_MAX_HASHES": "-1", "BAKEN_METRICS_TOKEN": "short",
 	} {
 		_, err := Load(env(map[string]string{k: v}))
 		if err == nil || !strings.Contains(err.Error(), k) {

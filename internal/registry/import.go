@@ -58,6 +58,10 @@ const stageBatch = 10000
 // error is for a file that cannot be read or written at all, in which case nothing changes;
 // it is a *problem.Problem when it is the file's fault (no header, a line too long).
 func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (ImportReport, error) {
+	r, err := refuseBinary(r)
+	if err != nil {
+		return ImportReport{}, err
+	}
 	rows, err := newRowReader(r, opts.Format, opts.Org == nil)
 	if err != nil {
 		return ImportReport{}, err

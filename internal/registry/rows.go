@@ -1,7 +1,6 @@
 package registry
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -11,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/baken-cert/baken/internal/feed"
 	"github.com/baken-cert/baken/internal/problem"
 )
 
@@ -90,19 +90,21 @@ func newRowReader(r io.Reader, f Format, requireOrg bool) (rowReader, error) {
 	case CSV:
 		return newCSVRows(r, requireOrg)
 	case JSONL:
-		return &jsonRows{sc: newLineScanner(r)}, nil
+		return &jsonRows{lr: feed.NewLineReader(r, MaxLine)}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want csv or jsonl)", f)
 }
 
 type csvRows struct {
 	r       *csv.Reader
+	lines   *boundedLines
 	index   map[string]int
 	ignored []string
 }
 
 func newCSVRows(r io.Reader, requireOrg bool) (*csvRows, error) {
-	cr := csv.NewReader(r)
+	lines := &boundedLines{lr: feed.NewLineReader(r, MaxLine)}
+	cr := csv.NewReader(lines)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	cr.TrimLeadingSpace = true
@@ -113,7 +115,10 @@ func newCSVRows(r io.Reader, requireOrg bool) (*csvRows, error) {
 	if err != nil {
 		return nil, problem.New("reading the header row: %v", err)
 	}
-	c := &csvRows{r: cr, index: make(map[string]int)}
+	if slices.Contains(header, tooLongMarker) {
+		return nil, problem.New("the header row is longer than 1 MiB")
+	}
+	c := &csvRows{r: cr, lines: lines, index: make(map[string]int)}
 	for i, h := range header {
 		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		if !slices.Contains(Columns, name) {
@@ -141,6 +146,7 @@ func newCSVRows(r io.Reader, requireOrg bool) (*csvRows, error) {
 func (c *csvRows) Ignored() []string { return c.ignored }
 
 func (c *csvRows) Next() (Row, error) {
+	c.lines.startRow()
 	rec, err := c.r.Read()
 	if err != nil {
 		var pe *csv.ParseError
@@ -150,6 +156,9 @@ func (c *csvRows) Next() (Row, error) {
 		return Row{}, err
 	}
 	line, _ := c.r.FieldPos(0)
+	if slices.ContainsFunc(rec, func(f string) bool { return strings.Contains(f, tooLongMarker) }) {
+		return Row{}, rejectRow(line, errLineTooLong())
+	}
 	field := func(name string) string {
 		if i, ok := c.index[name]; ok && i < len(rec) {
 			return strings.TrimSpace(rec[i])
@@ -166,37 +175,29 @@ func (c *csvRows) Next() (Row, error) {
 }
 
 type jsonRows struct {
-	sc   *bufio.Scanner
-	line int
-}
-
-func newLineScanner(r io.Reader) *bufio.Scanner {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	return sc
+	lr *feed.LineReader
 }
 
 func (j *jsonRows) Ignored() []string { return nil }
 
 func (j *jsonRows) Next() (Row, error) {
-	for j.sc.Scan() {
-		j.line++
-		b := bytes.TrimSpace(j.sc.Bytes())
+	for {
+		line, tooLong, err := j.lr.Next()
+		if err != nil {
+			return Row{}, err
+		}
+		if tooLong {
+			return Row{}, rejectRow(j.lr.Line(), errLineTooLong())
+		}
+		b := bytes.TrimSpace(line)
 		if len(b) == 0 {
 			continue
 		}
 		var row Row
 		if err := json.Unmarshal(b, &row); err != nil {
-			return Row{}, rejectRow(j.line, problem.New("not a JSON object with string fields: %v", err))
+			return Row{}, rejectRow(j.lr.Line(), problem.New("not a JSON object with string fields: %v", err))
 		}
-		row.Line = j.line
+		row.Line = j.lr.Line()
 		return row, nil
 	}
-	if err := j.sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return Row{}, problem.New("line %d is longer than 1 MiB", j.line+1)
-		}
-		return Row{}, err
-	}
-	return Row{}, io.EOF
 }

@@ -11,7 +11,7 @@ import (
 // UseNotify gives the portal the notification service, for analysts' review.
 func (p *Portal) UseNotify(n *notify.Service) { p.notify = n }
 
-func (p *Portal) analystRoutes(mux *http.ServeMux) {
+func (p *Portal) analystRoutes(mux *routeTable) {
 	mux.Handle("GET /review", p.analystOnly(p.reviewList))
 	mux.Handle("GET /review/{ticket}", p.analystOnly(p.reviewOne))
 	mux.Handle("POST /review/{ticket}/approve", p.analystOnly(p.reviewApprove))

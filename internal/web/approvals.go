@@ -56,7 +56,7 @@ const approvalsPageSize = 50
 // most claims waiting).
 const maxApprovalOrgs = 500
 
-func (p *Portal) approvalRoutes(mux *http.ServeMux) {
+func (p *Portal) approvalRoutes(mux *routeTable) {
 	mux.Handle("GET /approvals", p.analystOnly(p.approvals))
 	mux.Handle("POST /approvals", p.analystOnly(p.approve))
 	mux.Handle("POST /approvals/bulk", p.analystOnly(p.approveAll))

@@ -1,15 +1,16 @@
 package web
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/baken-cert/baken/internal/asset"
 	"github.com/baken-cert/baken/internal/registry"
+	"github.com/baken-cert/baken/internal/safecsv"
 	"github.com/baken-cert/baken/internal/store"
 )
 
@@ -81,7 +82,7 @@ func (p *Portal) addAsset(w http.ResponseWriter, r *http.Request, req request) {
 		p.renderAssets(w, r, req, http.StatusUnprocessableEntity, p.t(r, "%q is not an address, prefix, AS number or domain.", value), nil)
 		return
 	}
-	p.importFor(w, r, req, "asset\n"+value+"\n", registry.CSV, "asset.add", value)
+	p.importFor(w, r, req, strings.NewReader("asset\n"+value+"\n"), registry.CSV, "asset.add", value)
 }
 
 // uploadAssets imports an uploaded file in the import format, for the user's
@@ -93,15 +94,15 @@ func (p *Portal) uploadAssets(w http.ResponseWriter, r *http.Request, req reques
 		return
 	}
 	defer f.Close()
-	content, err := io.ReadAll(f)
-	if err != nil {
-		p.renderAssets(w, r, req, http.StatusBadRequest, p.t(r, "The file could not be read: %v", err), nil)
+	if !p.uploads.start(req.session.User.ID) {
+		p.renderAssets(w, r, req, http.StatusTooManyRequests, p.t(r, "Another upload is still being imported: try again when it is done."), nil)
 		return
 	}
-	p.importFor(w, r, req, string(content), registry.FormatFor(hdr.Filename), "asset.upload", hdr.Filename)
+	defer p.uploads.done(req.session.User.ID)
+	p.importFor(w, r, req, f, registry.FormatFor(hdr.Filename), "asset.upload", hdr.Filename)
 }
 
-func (p *Portal) importFor(w http.ResponseWriter, r *http.Request, req request, content string, f registry.Format, action, detail string) {
+func (p *Portal) importFor(w http.ResponseWriter, r *http.Request, req request, content io.Reader, f registry.Format, action, detail string) {
 	ctx := r.Context()
 	u := req.session.User
 	org, err := p.store.OrganisationByID(ctx, u.OrgID)
@@ -109,7 +110,7 @@ func (p *Portal) importFor(w http.ResponseWriter, r *http.Request, req request, 
 		p.fail(w, r, err)
 		return
 	}
-	rep, err := p.registry.Claim(ctx, strings.NewReader(content), registry.Claim{Org: org, Actor: u.Email, Format: f})
+	rep, err := p.registry.Claim(ctx, content, registry.Claim{Org: org, Actor: u.Email, Format: f})
 	if err != nil {
 		p.renderAssets(w, r, req, http.StatusUnprocessableEntity, p.t(r, "Nothing was imported: %v", p.tError(r, err)), nil)
 		return
@@ -124,6 +125,36 @@ func (p *Portal) importFor(w http.ResponseWriter, r *http.Request, req request, 
 		rep.Rejected[i].Reason = p.tProblem(r, row.Problem, row.Reason)
 	}
 	p.renderAssets(w, r, req, status, p.t(r, "%d added, %d already registered, %d rejected.", rep.AssetsAdded, rep.AssetsUnchanged, len(rep.Rejected)), &rep)
+}
+
+// uploadsAtOnce is how many asset uploads are imported at once, in all.
+const uploadsAtOnce = 4
+
+// uploads bounds the uploads being imported: one per user, and a few in all, so that
+// many users uploading at once cannot take the memory and the database.
+type uploads struct {
+	mu     sync.Mutex
+	byUser map[int64]bool
+	max    int
+}
+
+func newUploads(max int) *uploads { return &uploads{byUser: map[int64]bool{}, max: max} }
+
+// start reports whether user may begin an upload now; done ends it.
+func (u *uploads) start(user int64) bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.byUser[user] || len(u.byUser) >= u.max {
+		return false
+	}
+	u.byUser[user] = true
+	return true
+}
+
+func (u *uploads) done(user int64) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	delete(u.byUser, user)
 }
 
 // removeAsset removes one of the organisation's own assets; any other id is not found.
@@ -150,7 +181,7 @@ func (p *Portal) exportAssets(w http.ResponseWriter, r *http.Request, req reques
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="assets-`+strings.Map(safeFileRune, org.Ref)+`.csv"`)
-	cw := csv.NewWriter(w)
+	cw := safecsv.NewWriter(w)
 	cw.Write([]string{"organisation", "org_ref", "asset", "kind", "verification", "provenance"})
 	q := store.AssetQuery{OrgID: u.OrgID, Limit: 5000}
 	for {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/baken-cert/baken/internal/auth"
+	"github.com/baken-cert/baken/internal/registry"
 	"github.com/baken-cert/baken/internal/store"
 	"github.com/baken-cert/baken/internal/store/storetest"
 )
@@ -128,3 +129,45 @@ func upload(t *testing.T, b *browser, csrf, name, content string) (int, string) 
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestUploadsAreBounded: an upload over the size limit says so (not that the form
+// expired), a binary file is refused without its bytes on the page, and an export
+// neutralises spreadsheet formulas.
+func TestUploadsAreBounded(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.Open(t, "sqlite")
+	pb := portalSetupWith(t, s, func(p *Portal) { p.maxBody = 2 << 20 })
+	b, csrf := signedIn(t, pb)
+	code, page := upload(t, b, csrf, "big.csv", "asset\n"+strings.Repeat("a.alpha.example\n", 200_000))
+	if code != 413 || !strings.Contains(page, "2 MiB") || strings.Contains(page, "verlopen") {
+		t.Fatalf("an upload over the limit: %d\n%.500s", code, page)
+	}
+	code, page = upload(t, b, csrf, "assets.xlsx", "PK\x03\x04\x14\x00\x06\x00secret-bytes\x00\x00\xff")
+	if code != 422 || !strings.Contains(page, "geen tekstbestand") || strings.Contains(page, "secret-bytes") {
+		t.Fatalf("a binary upload: %d\n%.3000s", code, page)
+	}
+	// An organisation whose name a spreadsheet would run as a formula.
+	if _, err := pb.p.registry.Import(ctx, strings.NewReader("organisation,org_ref,asset\n\"=HYPERLINK(\"\"http://evil.example\"\")\",a,198.51.100.0/24\n"),
+		registry.ImportOptions{Format: registry.CSV}); err != nil {
+		t.Fatal(err)
+	}
+	code, page, _ = b.do("GET", "/assets/export", nil)
+	if code != 200 || !strings.Contains(page, `"'=HYPERLINK(""http://evil.example"")"`) || strings.Contains(page, "\n\"=HYPERLINK") {
+		t.Fatalf("export: %d\n%s", code, page)
+	}
+}
+
+func TestOneUploadAtATimePerUser(t *testing.T) {
+	t.Parallel()
+	u := newUploads(2)
+	if !u.start(1) || u.start(1) {
+		t.Fatal("a user may run one upload at a time")
+	}
+	if !u.start(2) || u.start(3) {
+		t.Fatal("at most two uploads in all")
+	}
+	u.done(1)
+	if !u.start(3) {
+		t.Fatal("a finished upload frees its slot")
+	}
+}

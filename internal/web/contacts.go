@@ -15,7 +15,7 @@ import (
 // test's).
 func (p *Portal) UseHTTPClient(c *http.Client) { p.http = c }
 
-func (p *Portal) contactRoutes(mux *http.ServeMux) {
+func (p *Portal) contactRoutes(mux *routeTable) {
 	mux.Handle("GET /contacts", p.orgOnly(p.contacts))
 	mux.Handle("POST /contacts", p.orgOnly(p.addContact))
 	mux.Handle("POST /contacts/remove", p.orgOnly(p.removeContact))

@@ -58,6 +58,13 @@ var dutch = map[string]string{
 	"Download the recovery codes (text file)":           "De herstelcodes downloaden (tekstbestand)",
 	"Continue to the portal":                            "Verder naar het portaal",
 
+	// Hardening: refusals of cross-site requests, throttling, busy servers, uploads, verifying.
+	"Type the verification code of the message to check that %s sent it.":                                            "Typ de controlecode uit het bericht om na te gaan of %s het heeft verstuurd.",
+	"This is more than Baken takes at once (%d MiB): send a smaller file.":                                           "Dit is meer dan Baken in één keer aanneemt (%d MiB): stuur een kleiner bestand.",
+	"Another upload is still being imported: try again when it is done.":                                             "Er wordt nog een andere upload geïmporteerd: probeer het opnieuw als die klaar is.",
+	"Baken is very busy right now; please try again in a few seconds.":                                               "Baken is nu erg druk; probeer het over een paar seconden opnieuw.",
+	"Baken did not act on this request: it was sent from another web site. Open Baken yourself and try again there.": "Baken heeft dit verzoek niet uitgevoerd: het werd verstuurd vanaf een andere website. Open Baken zelf en probeer het daar opnieuw.",
+
 	// Logging in, setting up an account, a new password.
 	"Log in":                "Inloggen",
 	"E-mail address":        "E-mailadres",
@@ -164,7 +171,6 @@ var dutch = map[string]string{
 	"Upload":                               "Uploaden",
 	"%q is not an address, prefix, AS number or domain.":           "%q is geen adres, prefix, AS-nummer of domein.",
 	"Choose a CSV or JSON Lines file of at most 64 MiB to upload.": "Kies een CSV- of JSON Lines-bestand van hoogstens 64 MiB om te uploaden.",
-	"The file could not be read: %v":                               "Het bestand kon niet worden gelezen: %v",
 	"Nothing was imported: %v":                                     "Er is niets geïmporteerd: %v",
 	"%d added, %d already registered, %d rejected.":                "%d toegevoegd, %d al geregistreerd, %d geweigerd.",
 

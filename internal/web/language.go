@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/message/catalog"
 
 	"github.com/baken-cert/baken/internal/asset"
+	"github.com/baken-cert/baken/internal/auth"
 	"github.com/baken-cert/baken/internal/store"
 )
 
@@ -153,11 +154,7 @@ func (v *views) render(w http.ResponseWriter, r *http.Request, status int, name 
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Language", code)
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("X-Frame-Options", "DENY")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	w.Header().Set("Cache-Control", "no-store")
+	setSecurityHeaders(w.Header())
 	w.WriteHeader(status)
 	if err := v.pages[code].ExecuteTemplate(w, name, data); err != nil {
 		v.log.Error("rendering a page", "page", name, "err", err)
@@ -165,8 +162,14 @@ func (v *views) render(w http.ResponseWriter, r *http.Request, status int, name 
 }
 
 func (v *views) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if !errors.Is(err, context.Canceled) {
+	if !errors.Is(err, context.Canceled) && !errors.Is(err, auth.ErrBusy) {
 		v.log.Error("serving a page", "path", r.URL.Path, "err", err)
+	}
+	if errors.Is(err, auth.ErrBusy) {
+		// Too many password checks at once: the client may come back in a moment.
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, v.t(r, "Baken is very busy right now; please try again in a few seconds."), http.StatusServiceUnavailable)
+		return
 	}
 	http.Error(w, v.t(r, "Something went wrong; please try again later."), http.StatusInternalServerError)
 }

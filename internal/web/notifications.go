@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"errors"
 	"maps"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/baken-cert/baken/internal/notify"
 	"github.com/baken-cert/baken/internal/notify/message"
+	"github.com/baken-cert/baken/internal/safecsv"
 	"github.com/baken-cert/baken/internal/store"
 )
 
@@ -20,7 +20,7 @@ const notificationPageSize = 50
 
 // notificationRoutes mounts the pages of an organisation's notifications. Every user of
 // the organisation may read them and give feedback, not only its administrators.
-func (p *Portal) notificationRoutes(mux *http.ServeMux) {
+func (p *Portal) notificationRoutes(mux *routeTable) {
 	mux.Handle("GET /notifications", p.memberOnly(p.notifications))
 	mux.Handle("GET /notifications/{ticket}", p.memberOnly(p.notification))
 	mux.Handle("GET /notifications/{ticket}/events.csv", p.memberOnly(p.notificationCSV))
@@ -240,15 +240,15 @@ func (p *Portal) notificationCSV(w http.ResponseWriter, r *http.Request, req req
 	w.Header().Set("Content-Disposition", `attachment; filename="notification-`+strings.Map(safeFileRune, n.Ticket)+`.csv"`)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "no-store")
-	cw := csv.NewWriter(w)
+	cw := safecsv.NewWriter(w)
 	row := make([]string, len(cols))
 	for i, c := range cols {
-		row[i] = csvSafe(c)
+		row[i] = c
 	}
 	cw.Write(row)
 	for _, e := range evs {
 		for i, c := range cols {
-			row[i] = csvSafe(e.Data[c])
+			row[i] = e.Data[c]
 		}
 		cw.Write(row)
 	}
@@ -256,15 +256,6 @@ func (p *Portal) notificationCSV(w http.ResponseWriter, r *http.Request, req req
 	if err := cw.Error(); err != nil {
 		p.log.Error("writing the events of a notification", "ticket", n.Ticket, "err", err)
 	}
-}
-
-// csvSafe keeps a spreadsheet from reading a cell as a formula: one that starts with
-// = + - @ (or a tab or carriage return) gets a leading apostrophe.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // notificationFeedback records a user's feedback on one of the organisation's

@@ -34,14 +34,11 @@ var smb = event.Classification{Taxonomy: "vulnerable", Type: "vulnerable-system"
 func notificationSetup(t *testing.T, s store.Store) *notificationBundle {
 	ctx := context.Background()
 	pb := portalSetup(t, s)
-	// Serve the portal again, with the notification pages whether Routes mounts them or not.
+	// Serve the portal again, on a clock of its own.
 	p := NewPortal(s, "Digital Trust Center", false, slog.New(slog.DiscardHandler))
 	p.now = func() time.Time { return pb.now }
 	mux := http.NewServeMux()
 	p.Routes(mux)
-	if _, pattern := mux.Handler(httptest.NewRequest("GET", "/notifications", nil)); pattern == "" {
-		p.notificationRoutes(mux)
-	}
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	pb.base = srv.URL

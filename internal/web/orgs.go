@@ -20,7 +20,7 @@ type orgsPage struct {
 	Orgs   []store.Organisation
 }
 
-func (p *Portal) orgRoutes(mux *http.ServeMux) {
+func (p *Portal) orgRoutes(mux *routeTable) {
 	mux.Handle("GET /orgs", p.signedIn(p.orgList))
 	mux.Handle("POST /orgs/switch", p.signedIn(p.orgSwitch))
 }

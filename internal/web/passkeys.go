@@ -24,7 +24,7 @@ const maxPasskeyAnswer = 64 << 10
 // UsePasskeys offers passkeys as a second factor, registered with relying party rp.
 func (p *Portal) UsePasskeys(rp *passkey.RelyingParty) { p.passkeys = rp }
 
-func (p *Portal) passkeyRoutes(mux *http.ServeMux) {
+func (p *Portal) passkeyRoutes(mux *routeTable) {
 	mux.HandleFunc("GET /static/passkey.js", servePasskeyScript)
 	mux.Handle("GET /account/passkeys", p.signedIn(p.passkeyPage))
 	mux.Handle("POST /account/passkeys/begin", p.signedIn(p.beginPasskey))

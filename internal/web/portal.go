@@ -29,6 +29,9 @@ const (
 	cookieName  = "baken_session"
 	// maxBody bounds what a signed-in form may send (an uploaded asset file).
 	maxBody = 64 << 20
+	// formMemory is how much of a multipart form is held in memory; the rest of a file
+	// waits in a temporary file.
+	formMemory = 1 << 20
 )
 
 // Portal serves the pages of signed-in users: set-up, login with a second factor,
@@ -39,6 +42,7 @@ type Portal struct {
 	store     store.Store
 	registry  *registry.Service
 	throttle  *auth.Throttle
+	hashes    *auth.HashLimiter // every password hash the portal computes
 	resolver  verify.Resolver
 	notify    *notify.Service
 	http      *http.Client
@@ -48,19 +52,25 @@ type Portal struct {
 	issuer    string
 	accounts  *account.Service
 	passkeys  *passkey.RelyingParty // nil: passkeys are not offered
+	maxBody   int64                 // the most a signed-in form may send
+	uploads   *uploads              // the asset uploads being imported
 	now       func() time.Time
+	patterns  []string // the routes mounted, for the tests that walk them
 }
 
 // NewPortal returns the portal; secure marks cookies Secure (set it behind HTTPS).
 func NewPortal(s store.Store, senderName string, secure bool, log *slog.Logger) *Portal {
 	p := &Portal{views: newViews(secure, log), store: s, registry: registry.New(s), throttle: auth.NewThrottle(auth.ThrottleConfig{}),
+		hashes: auth.NewHashLimiter(0, hashWait), maxBody: maxBody, uploads: newUploads(uploadsAtOnce),
 		resolver: verify.NewResolver(""), http: safehttp.New(safehttp.Options{}), issuer: senderName, now: time.Now}
 	p.accounts = account.New(s, func() time.Time { return p.now() }) // tests set p.now later
 	return p
 }
 
-// Routes mounts the portal on mux.
-func (p *Portal) Routes(mux *http.ServeMux) {
+// Routes mounts the portal on m; every change it accepts must come from Baken's own
+// pages (a cross-site request is refused, whatever its CSRF token).
+func (p *Portal) Routes(m *http.ServeMux) {
+	mux := newRouteTable(m, p.views, &p.patterns)
 	mux.HandleFunc("GET /setup/{token}", p.setupForm)
 	mux.HandleFunc("POST /setup/{token}", p.setup)
 	mux.HandleFunc("GET /static/copy.js", serveCopyScript)
@@ -90,6 +100,13 @@ func (p *Portal) Routes(mux *http.ServeMux) {
 	p.userManagementRoutes(mux)
 }
 
+// hashWait is how long a password check waits for a free slot before the portal
+// answers 503.
+const hashWait = 2 * time.Second
+
+// LimitHashes bounds the password hashes computed at once to n (0: from the memory).
+func (p *Portal) LimitHashes(n int) { p.hashes = auth.NewHashLimiter(n, hashWait) }
+
 // UseResolver makes domain checks ask r (a DNS server of the configuration, or a test's).
 func (p *Portal) UseResolver(r verify.Resolver) { p.resolver = r }
 
@@ -117,8 +134,8 @@ func (p *Portal) signedIn(h func(http.ResponseWriter, *http.Request, request)) h
 			return
 		}
 		r = p.withUserLanguage(r, sess.User)
-		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		if r.Method == http.MethodPost && !p.readForm(w, r) {
+			return
 		}
 		if r.Method == http.MethodPost && !auth.CheckCSRF([]byte(plain), "csrf", csrfOf(r)) {
 			http.Error(w, p.t(r, "This form has expired or did not come from Baken: reload the page and try again."), http.StatusForbidden)
@@ -131,6 +148,23 @@ func (p *Portal) signedIn(h func(http.ResponseWriter, *http.Request, request)) h
 		}
 		h(w, r, request{session: sess, csrf: auth.CSRFToken([]byte(plain), "csrf"), ownOrgID: own})
 	})
+}
+
+// readForm reads a signed-in POST's form, at most p.maxBody bytes of it; a larger one is
+// answered 413, saying so, and false returned.
+func (p *Portal) readForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, p.maxBody)
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(formMemory)
+	} else {
+		err = r.ParseForm()
+	}
+	if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
+		http.Error(w, p.t(r, "This is more than Baken takes at once (%d MiB): send a smaller file.", p.maxBody>>20), http.StatusRequestEntityTooLarge)
+		return false
+	}
+	return true
 }
 
 // csrfOf is the CSRF token a request carries: in the header X-CSRF-Token (a script's

@@ -25,6 +25,7 @@ type browser struct {
 	base           string
 	c              *http.Client
 	acceptLanguage string // the Accept-Language header of its requests, if any
+	from           string // the client address its requests come from, on a server of fromAddresses
 }
 
 func newBrowser(t *testing.T, base string) *browser {
@@ -44,6 +45,9 @@ func (b *browser) do(method, path string, form url.Values) (int, string, string)
 	}
 	if b.acceptLanguage != "" {
 		req.Header.Set("Accept-Language", b.acceptLanguage)
+	}
+	if b.from != "" {
+		req.Header.Set(testAddrHeader, b.from)
 	}
 	resp, err := b.c.Do(req)
 	if err != nil {
@@ -98,6 +102,24 @@ func portalSetupWith(t *testing.T, s store.Store, change func(*Portal)) *portalB
 }
 
 const goodPassword = "correct horse battery staple"
+
+// testAddrHeader names the client address a test's request comes from.
+const testAddrHeader = "X-Test-Client-Addr"
+
+// fromAddresses serves the bundle's portal again, with requests coming from the address
+// their testAddrHeader names, so that a test can log in from several.
+func (pb *portalBundle) fromAddresses(t *testing.T) {
+	mux := http.NewServeMux()
+	pb.p.Routes(mux)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a := r.Header.Get(testAddrHeader); a != "" {
+			r.RemoteAddr = a + ":4242"
+		}
+		mux.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	pb.base = srv.URL
+}
 
 // setUp completes a user's set-up and returns the TOTP secret.
 func (pb *portalBundle) setUp(t *testing.T, b *browser, email string) string {

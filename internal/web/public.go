@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baken-cert/baken/internal/auth"
 	"github.com/baken-cert/baken/internal/notify"
 	"github.com/baken-cert/baken/internal/store"
 )
@@ -24,17 +25,21 @@ type Public struct {
 	*views
 	store      store.NotifyStore
 	senderName string
+	throttle   *auth.Throttle // guesses of verification codes, per ticket and address
 	now        func() time.Time
+	patterns   []string // the routes mounted, for the tests that walk them
 }
 
 // NewPublic returns the public pages.
 func NewPublic(s store.NotifyStore, senderName string, log *slog.Logger) *Public {
-	return &Public{views: newViews(false, log), store: s, senderName: senderName, now: time.Now}
+	return &Public{views: newViews(false, log), store: s, senderName: senderName, throttle: auth.NewThrottle(auth.ThrottleConfig{}), now: time.Now}
 }
 
-// Routes mounts the public pages on mux.
-func (p *Public) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /verify", p.verify)
+// Routes mounts the public pages on m, refusing cross-site changes.
+func (p *Public) Routes(m *http.ServeMux) {
+	mux := newRouteTable(m, p.views, &p.patterns)
+	mux.HandleFunc("GET /verify", p.verifyForm)
+	mux.HandleFunc("POST /verify", p.verify)
 	mux.HandleFunc("GET /feedback/{token}", p.feedbackForm)
 	mux.HandleFunc("POST /feedback/{token}", p.feedback)
 }
@@ -42,31 +47,49 @@ func (p *Public) Routes(mux *http.ServeMux) {
 type verifyPage struct {
 	Sender, Ticket, Code string
 	Checked, Genuine     bool
-	SentAt               string
+	SentAt, Error        string
+}
+
+// verifyForm asks for the code of the ticket that the link of an e-mail names: a neutral
+// form, since nobody has typed anything yet. It checks nothing.
+func (p *Public) verifyForm(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	p.render(w, r, http.StatusOK, "verify.html", verifyPage{Sender: p.senderName, Ticket: strings.TrimSpace(q.Get("ticket")),
+		Code: strings.ToUpper(strings.TrimSpace(q.Get("code")))})
 }
 
 // verify confirms a ticket with its code: that Baken sent it, when and by whom, and
-// nothing else (not the recipient, not the content).
+// nothing else (not the recipient, not the content). Only a wrong code gets the warning;
+// guesses are throttled per ticket and per address, as logins are.
 func (p *Public) verify(w http.ResponseWriter, r *http.Request) {
-	ticket := strings.TrimSpace(r.URL.Query().Get("ticket"))
-	code := strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("code")))
+	ticket := strings.TrimSpace(r.FormValue("ticket"))
+	code := strings.ToUpper(strings.TrimSpace(r.FormValue("code")))
 	page := verifyPage{Sender: p.senderName, Ticket: ticket, Code: code}
-	if ticket != "" || code != "" {
-		page.Checked = true
-		n, err := p.store.NotificationBy(r.Context(), ticket, "")
-		sent := err == nil && (n.State == store.NotificationSent || n.State == store.NotificationSending || n.State == store.NotificationPending)
-		if sent && subtle.ConstantTimeCompare([]byte(code), []byte(n.VerifyCode)) == 1 {
-			page.Genuine = true
-			at := n.SentAt
-			if at.IsZero() {
-				at = n.CreatedAt
-			}
-			page.SentAt = at.UTC().Format("2006-01-02 15:04 UTC")
-		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
-			p.fail(w, r, err)
-			return
-		}
+	key, ip := "verify:"+ticket, ipOf(r)
+	if ok, wait := p.throttle.Allow(key, ip, p.now()); !ok {
+		page.Error = p.t(r, "Too many attempts. Try again in %d min.", max(1, int(wait.Round(time.Minute).Minutes())))
+		p.render(w, r, http.StatusTooManyRequests, "verify.html", page)
+		return
 	}
+	page.Checked = true
+	n, err := p.store.NotificationBy(r.Context(), ticket, "")
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		p.fail(w, r, err)
+		return
+	}
+	sent := err == nil && (n.State == store.NotificationSent || n.State == store.NotificationSending || n.State == store.NotificationPending)
+	if !sent || subtle.ConstantTimeCompare([]byte(code), []byte(n.VerifyCode)) != 1 {
+		p.throttle.Failure(key, ip, p.now())
+		p.render(w, r, http.StatusOK, "verify.html", page)
+		return
+	}
+	p.throttle.Success(key, ip)
+	page.Genuine = true
+	at := n.SentAt
+	if at.IsZero() {
+		at = n.CreatedAt
+	}
+	page.SentAt = at.UTC().Format("2006-01-02 15:04 UTC")
 	p.render(w, r, http.StatusOK, "verify.html", page)
 }
 

@@ -18,7 +18,7 @@ type resetPage struct {
 	Form                  bool
 }
 
-func (p *Portal) resetRoutes(mux *http.ServeMux) {
+func (p *Portal) resetRoutes(mux *routeTable) {
 	mux.HandleFunc("GET /reset", p.resetForm)
 	mux.HandleFunc("POST /reset", p.resetRequest)
 	mux.HandleFunc("GET /reset/{token}", p.resetPasswordForm)
@@ -83,24 +83,36 @@ func (p *Portal) resetPasswordForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // resetPassword sets the new password; the second factor proves it is the account's
-// owner, so a stolen mailbox alone does not take over the account.
+// owner, so a stolen mailbox alone does not take over the account. Its codes are
+// throttled as the login's are (per account and address); the store's lockout does not
+// apply, so that the owner can get back in this way, and a reset lifts it.
 func (p *Portal) resetPassword(w http.ResponseWriter, r *http.Request) {
 	u, ok := p.resetUser(w, r)
 	if !ok {
 		return
 	}
+	ctx, ip := r.Context(), ipOf(r)
 	pw := r.FormValue("password")
 	page := resetPage{Email: u.Email, Form: true}
-	step, match := auth.CheckTOTP(u.TOTPSecret, r.FormValue("code"), p.now(), u.TOTPLastStep)
+	if ok, wait := p.throttle.Allow(u.Email, ip, p.now()); !ok {
+		page.Error = p.tooMany(r, wait)
+		p.render(w, r, http.StatusTooManyRequests, "reset.html", page)
+		return
+	}
 	page.Error = p.passwordProblem(r, pw, u.Email)
-	if page.Error == "" && (!match || p.store.UseTOTPStep(r.Context(), u.ID, step) != nil) {
-		page.Error = p.t(r, "The code from your authenticator app is not right, or was used already.")
+	if page.Error == "" {
+		step, match := auth.CheckTOTP(u.TOTPSecret, r.FormValue("code"), p.now(), u.TOTPLastStep)
+		if !match || p.store.UseTOTPStep(ctx, u.ID, step) != nil {
+			p.throttle.Failure(u.Email, ip, p.now())
+			p.audit(ctx, u, "reset.failed", ip)
+			page.Error = p.t(r, "The code from your authenticator app is not right, or was used already.")
+		}
 	}
 	if page.Error != "" {
 		p.render(w, r, http.StatusUnprocessableEntity, "reset.html", page)
 		return
 	}
-	hash, err := auth.HashPassword(pw)
+	hash, err := p.hashes.Hash(r.Context(), pw)
 	if err == nil {
 		err = p.store.ResetPassword(r.Context(), auth.HashToken(r.PathValue("token")), hash, p.now(),
 			store.AuditEntry{At: p.now(), OrgID: u.OrgID, Action: "user.reset-password", Detail: u.Email})
@@ -108,6 +120,10 @@ func (p *Portal) resetPassword(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		p.fail(w, r, err)
 		return
+	}
+	p.throttle.Success(u.Email, ip)
+	if err := p.store.LoginSucceeded(ctx, u.ID); err != nil {
+		p.log.Error("lifting the lockout after a password reset", "err", err)
 	}
 	p.render(w, r, http.StatusOK, "reset.html", resetPage{Message: p.t(r, "Your password is set. Log in with it.")})
 }

@@ -1,7 +1,12 @@
 package web
 
 import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -56,4 +61,51 @@ func TestEveryChangeNeedsTheCSRFToken(t *testing.T) {
 			t.Fatalf("%s: the session must survive the refusals: %d", who, code)
 		}
 	}
+}
+
+// TestEveryChangeIsRefusedFromAnotherSite: a POST that a browser sends from another site
+// (told by Sec-Fetch-Site, or by an Origin that is not the portal's host) is refused on
+// every POST route the portal and the public pages mount, the login included, before any
+// handler runs: even the right password starts no session.
+func TestEveryChangeIsRefusedFromAnotherSite(t *testing.T) {
+	pb := portalSetup(t, storetest.Open(t, "sqlite"))
+	secret := pb.setUp(t, newBrowser(t, pb.base), "admin@alpha.example")
+	pub := NewPublic(pb.s, "Digital Trust Center", slog.New(slog.DiscardHandler))
+	mux := http.NewServeMux()
+	pub.Routes(mux)
+	pubSrv := httptest.NewServer(mux)
+	t.Cleanup(pubSrv.Close)
+
+	type route struct{ base, path string }
+	var posts []route
+	for base, patterns := range map[string][]string{pb.base: pb.p.patterns, pubSrv.URL: pub.patterns} {
+		for _, pattern := range patterns {
+			if path, ok := strings.CutPrefix(pattern, "POST "); ok {
+				posts = append(posts, route{base, regexp.MustCompile(`\{[^}]+\}`).ReplaceAllString(path, "x0123456789abcdefghij")})
+			}
+		}
+	}
+	if len(posts) < 29 {
+		t.Fatalf("only %d POST routes found: %v", len(posts), posts)
+	}
+	form := url.Values{"email": {"admin@alpha.example"}, "password": {goodPassword}, "kind": {"useful"}}.Encode()
+	for _, header := range [][2]string{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}} {
+		for _, r := range posts {
+			req, _ := http.NewRequest("POST", r.base+r.path, strings.NewReader(form))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set(header[0], header[1])
+			resp, err := http.DefaultTransport.RoundTrip(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 403 || !strings.Contains(string(body), "andere website") || resp.Header.Get("Set-Cookie") != "" {
+				t.Errorf("%s: %s POST %s: %d %q", header[0], header[1], r.path, resp.StatusCode, body)
+			}
+		}
+	}
+	// The same login from the portal's own page goes ahead.
+	b := newBrowser(t, pb.base)
+	pb.logIn(t, b, "admin@alpha.example", secret)
 }

@@ -142,7 +142,7 @@ func (p *Portal) setup(w http.ResponseWriter, r *http.Request) {
 		p.render(w, r, http.StatusUnprocessableEntity, "setup.html", page)
 		return
 	}
-	hash, err := auth.HashPassword(pw)
+	hash, err := p.hashes.Hash(r.Context(), pw)
 	if err != nil {
 		p.fail(w, r, err)
 		return

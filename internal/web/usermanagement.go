@@ -12,7 +12,7 @@ import (
 // userManagementRoutes are the changes to a user in the list of /users. Each names the
 // user by id; the account service decides whether the viewer may (another
 // organisation's user is not found).
-func (p *Portal) userManagementRoutes(mux *http.ServeMux) {
+func (p *Portal) userManagementRoutes(mux *routeTable) {
 	mux.Handle("GET /users", p.signedIn(p.usersForm))
 	mux.Handle("POST /users/invite", p.signedIn(p.invite))
 	mux.Handle("POST /users/reinvite", p.signedIn(p.reinvite))
@@ -40,7 +40,7 @@ func (p *Portal) userManagementRoutes(mux *http.ServeMux) {
 		mux.Handle("POST /users/"+path, p.signedIn(p.userAction(func(a account.Actor, r *http.Request, id int64) (store.User, string, error) {
 			u, err := do.change(p.accounts, a, r, id)
 			if err == nil && path == "unlock" {
-				p.throttle.Success(u.Email) // the portal's own count of failures, too
+				p.throttle.Success(u.Email, "") // the portal's own count of failures, too
 			}
 			return u, p.t(r, do.done, u.Email), err
 		})))

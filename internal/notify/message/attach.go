@@ -2,12 +2,12 @@ package message
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"slices"
 	"strings"
 
 	"github.com/baken-cert/baken/internal/event"
+	"github.com/baken-cert/baken/internal/safecsv"
 )
 
 // csvFixed are the CSV columns before the extra.* fields, in order. time.source and
@@ -48,15 +48,15 @@ func eventsCSV(events []event.Event) ([]byte, error) {
 	cols = append(cols, extraCols...)
 
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
+	w := safecsv.NewWriter(&b)
 	row := make([]string, len(cols))
 	for i, k := range cols {
-		row[i] = defuseCell(k)
+		row[i] = k
 	}
 	w.Write(row)
 	for _, m := range maps {
 		for i, k := range cols {
-			row[i] = defuseCell(m[k])
+			row[i] = m[k]
 		}
 		w.Write(row)
 	}
@@ -71,16 +71,6 @@ func anyHas(maps []map[string]string, key string) bool {
 		}
 	}
 	return false
-}
-
-// defuseCell guards against CSV injection: a spreadsheet runs a cell starting with
-// = + - @ (or a tab or carriage return before one) as a formula, so such a cell gets a
-// leading apostrophe, which spreadsheets show as text.
-func defuseCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // eventsJSON writes the events as an indented JSON array of their IntelMQ field maps.

@@ -65,26 +65,6 @@ func TestRenderEscapes(t *testing.T) {
 	}
 }
 
-func TestDefuseCell(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ in, want string }{
-		{"=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"},
-		{"+31 20 123", "'+31 20 123"},
-		{"-2+3", "'-2+3"},
-		{"@SUM(A1)", "'@SUM(A1)"},
-		{"\t=1", "'\t=1"},
-		{"\r=1", "'\r=1"},
-		{"192.0.2.1", "192.0.2.1"},
-		{"a=b", "a=b"},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		if got := defuseCell(tt.in); got != tt.want {
-			t.Errorf("defuseCell(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestEventsCSV(t *testing.T) {
 	t.Parallel()
 	a := smb("192.0.2.1")
