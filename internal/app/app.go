@@ -100,7 +100,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 		}
 		a.Sender = sender
 		a.Outbox = deliver.NewOutbox(s, sender, log, reg, deliver.Options{From: cfg.MailFrom, Workers: cfg.SMTPConnections * 2,
-			Lease: cfg.JobLease, Poll: cfg.PollInterval, IsPermanent: email.IsPermanent})
+			Lease: cfg.JobLease, Poll: cfg.PollInterval, Refused: email.IsRecipientRefusal})
 	}
 	a.registerJobs()
 	return a, nil
@@ -279,12 +279,21 @@ func (a *App) StartWorkers(ctx context.Context) error {
 // StopWorkers stops what StartWorkers started.
 func (a *App) StopWorkers() { a.stopWorkers() }
 
+// Idle is what RunUntilIdle did, and what it left.
+type Idle struct {
+	Jobs int // jobs run
+	deliver.Tally
+	Waiting int // notifications not sent yet: waiting for another attempt, or leased by another process
+	Running int // jobs that another process is running
+}
+
 // RunUntilIdle runs every due job and sends every due notification, again and again
-// while one step makes work for the other; it reports the jobs run and messages leased.
-// The outbox sends in the background while the jobs compose, as under `baken serve`.
-func (a *App) RunUntilIdle(ctx context.Context) (jobs, mails int, err error) {
+// while one step makes work for the other, and decides the events no job will. The
+// outbox sends in the background while the jobs compose, as under `baken serve`.
+func (a *App) RunUntilIdle(ctx context.Context) (Idle, error) {
+	var idle Idle
 	for {
-		var sent int
+		var sent deliver.Tally
 		var sendErr error
 		var wg sync.WaitGroup
 		done := make(chan struct{})
@@ -294,36 +303,51 @@ func (a *App) RunUntilIdle(ctx context.Context) (jobs, mails int, err error) {
 		j, err := a.Jobs.RunUntilIdle(ctx)
 		close(done)
 		wg.Wait()
-		jobs, mails = jobs+j, mails+sent
+		idle.Jobs += j
+		idle.Tally.Add(sent)
 		if err = errors.Join(err, sendErr); err != nil {
-			return jobs, mails, err
+			return idle, err
 		}
-		if j == 0 && sent == 0 {
+		if j == 0 && sent.Leased == 0 {
 			// Events that no job will decide (their ingestion died before it committed
 			// its decide job) are decided here too, and their compose jobs run next.
-			if n, err := a.Notify.Decide(ctx); err != nil || n == 0 {
-				return jobs, mails, err
+			if n, err := a.Notify.Decide(ctx); err != nil {
+				return idle, err
+			} else if n == 0 {
+				return a.whatIsLeft(ctx, idle)
 			}
 		}
 	}
 }
 
+// whatIsLeft counts the notifications that wait and the jobs another process runs.
+func (a *App) whatIsLeft(ctx context.Context, idle Idle) (Idle, error) {
+	var err error
+	if idle.Waiting, err = a.Store.OutboxDue(ctx); err != nil {
+		return idle, err
+	}
+	running, err := a.Store.Jobs(ctx, store.JobFilter{State: store.JobRunning})
+	idle.Running = len(running)
+	return idle, err
+}
+
 // sendUntil sends due notifications until done is closed and nothing is due any more.
-func (a *App) sendUntil(ctx context.Context, done <-chan struct{}) (int, error) {
-	total := 0
+func (a *App) sendUntil(ctx context.Context, done <-chan struct{}) (deliver.Tally, error) {
+	var total deliver.Tally
 	for {
-		n, err := a.Outbox.RunOnce(ctx)
-		total += n
+		t, err := a.Outbox.RunOnce(ctx)
+		total.Add(t)
 		if err != nil {
 			return total, err
 		}
-		if n > 0 {
+		if t.Leased > 0 {
 			continue
 		}
 		select {
 		case <-done:
-			n, err := a.Outbox.RunUntilIdle(ctx)
-			return total + n, err
+			t, err := a.Outbox.RunUntilIdle(ctx)
+			total.Add(t)
+			return total, err
 		case <-time.After(50 * time.Millisecond):
 		}
 	}

@@ -63,7 +63,7 @@ func RunNotify(ctx context.Context, dir string, orgs int) (NotifyFigures, error)
 	}
 	fig.Ingest = time.Since(start)
 	start = time.Now()
-	if _, _, err := a.RunUntilIdle(ctx); err != nil {
+	if _, err := a.RunUntilIdle(ctx); err != nil {
 		return fig, err
 	}
 	fig.Deliver, fig.Mails = time.Since(start), srv.Count()

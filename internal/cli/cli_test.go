@@ -205,11 +205,16 @@ func TestWorkUntilIdle(t *testing.T) {
 	// The first run runs the periodic jobs of this period (the hourly prune and domain checks, the
 	// sweep of each minute); a second one finds at most the sweep of a new minute.
 	code, out, errOut := b.run("", "work", "--until-idle")
-	if code != 0 || !strings.Contains(out, "Ran 3 jobs and sent 0 notifications") {
+	if code != 0 || !strings.Contains(out, "Ran 3 jobs; sent 0 notifications.\nNothing is due now.") {
 		t.Fatalf("first run: %d %s %s", code, out, errOut)
 	}
 	if _, out, _ = b.run("", "work", "--until-idle"); !strings.Contains(out, "Ran 0 jobs") && !strings.Contains(out, "Ran 1 jobs") {
 		t.Fatalf("second run: %s", out)
+	}
+	// With no mail server a notification waits: the run must not say that nothing does.
+	storeNotifications(t, b, "sqlite", 2)
+	if _, out, _ = b.run("", "work", "--until-idle"); !strings.Contains(out, "Not done: 2 notifications wait") || strings.Contains(out, "Nothing is due") {
+		t.Fatalf("with notifications waiting: %s", out)
 	}
 }
 

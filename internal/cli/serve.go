@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net"
+
+	"github.com/baken-cert/baken/internal/app"
 )
 
 func serve(ctx context.Context, env Env, args []string) error {
@@ -56,8 +58,8 @@ func work(ctx context.Context, env Env, args []string) error {
 	}
 	defer a.Close()
 	if *untilIdle {
-		jobs, mails, err := a.RunUntilIdle(ctx)
-		fmt.Fprintf(env.Stdout, "Ran %d jobs and sent %d notifications; nothing is due now.\n", jobs, mails)
+		idle, err := a.RunUntilIdle(ctx)
+		printIdle(env, idle)
 		return err
 	}
 	if err := a.StartWorkers(ctx); err != nil {
@@ -66,4 +68,23 @@ func work(ctx context.Context, env Env, args []string) error {
 	<-ctx.Done()
 	a.StopWorkers()
 	return nil
+}
+
+// printIdle says what work --until-idle did and what it left, in counts that do not lie:
+// "nothing is due" only when nothing waits and no other process holds work.
+func printIdle(env Env, idle app.Idle) {
+	fmt.Fprintf(env.Stdout, "Ran %d jobs; sent %d notifications", idle.Jobs, idle.Sent)
+	if idle.Retried > 0 {
+		fmt.Fprintf(env.Stdout, ", %d attempts failed for now", idle.Retried)
+	}
+	if idle.Refused > 0 {
+		fmt.Fprintf(env.Stdout, ", %d refused for good by the recipient's mail server", idle.Refused)
+	}
+	fmt.Fprintln(env.Stdout, ".")
+	switch {
+	case idle.Waiting > 0 || idle.Running > 0:
+		fmt.Fprintf(env.Stdout, "Not done: %d notifications wait (for another attempt, or held by another process) and %d jobs run in another process.\n", idle.Waiting, idle.Running)
+	default:
+		fmt.Fprintln(env.Stdout, "Nothing is due now.")
+	}
 }

@@ -5,13 +5,21 @@
 // on it, and marked sent as soon as the mail server accepted it. A sender that dies
 // loses its lease and the notification is sent again by another: nothing is lost. The
 // one window in which a message can be sent twice is between the server's acceptance
-// and the commit that marks it sent (docs/delivery.md).
+// and the commit that marks it sent; an outbox stops sending as soon as such a commit
+// fails, so that a database outage costs at most the messages in flight
+// (docs/notifications.md).
+//
+// Only the recipient's permanent refusal ends a notification (and marks the contact
+// bounced). Whatever is the CERT's own side (its relay down, refusing for a while, or
+// refusing Baken's login) is retried until it works, and shown in the metrics.
 package deliver
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -27,14 +35,31 @@ type Sender interface {
 
 // Options tune an Outbox.
 type Options struct {
-	From        string        // the envelope sender
-	Workers     int           // messages sent at once; default 8
-	Batch       int           // notifications leased at once; default 200
-	Lease       time.Duration // how long a lease lasts; default 2m
-	MaxAttempts int           // attempts before a temporary failure counts as permanent; default 12
-	Poll        time.Duration // how often Start looks for due mail; default 1s
-	// IsPermanent says whether a send error is permanent (5xx); others are retried.
-	IsPermanent func(error) bool
+	From     string        // the envelope sender
+	Workers  int           // messages sent at once; default 8
+	Batch    int           // notifications leased at once; default 200
+	Lease    time.Duration // how long a lease lasts; default 2m
+	MaxDelay time.Duration // the longest wait between two attempts; default 10m
+	Poll     time.Duration // how often Start looks for due mail; default 1s
+	// Refused says whether a send error is the recipient's permanent refusal (a 5xx
+	// answer to its address), the one failure that is final; every other is retried.
+	Refused func(error) bool
+}
+
+// Tally counts what the outbox did with the notifications it leased.
+type Tally struct {
+	Leased  int `json:"leased"`
+	Sent    int `json:"sent"`
+	Retried int `json:"retried"` // failed for now, and wait for another attempt
+	Refused int `json:"refused"` // refused for good by the recipient's mail server
+}
+
+// Add adds o to t.
+func (t *Tally) Add(o Tally) {
+	t.Leased += o.Leased
+	t.Sent += o.Sent
+	t.Retried += o.Retried
+	t.Refused += o.Refused
 }
 
 // Outbox sends pending notifications.
@@ -45,6 +70,8 @@ type Outbox struct {
 	log     *slog.Logger
 	now     func() time.Time
 	metrics *prometheus.CounterVec
+	failing prometheus.Gauge // 1 while the mail server fails to take messages
+	down    atomic.Bool      // the same, for logging the start and end of an outage once
 
 	cancel context.CancelFunc
 	done   sync.WaitGroup
@@ -61,77 +88,127 @@ func NewOutbox(s store.NotifyStore, sender Sender, log *slog.Logger, reg prometh
 	if o.Lease <= 0 {
 		o.Lease = 2 * time.Minute
 	}
-	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = 12
+	if o.MaxDelay <= 0 {
+		o.MaxDelay = 10 * time.Minute
 	}
 	if o.Poll <= 0 {
 		o.Poll = time.Second
 	}
-	if o.IsPermanent == nil {
-		o.IsPermanent = func(error) bool { return false }
+	if o.Refused == nil {
+		o.Refused = func(error) bool { return false }
 	}
 	m := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "baken_deliveries_total", Help: "Attempts to send notifications, by outcome (sent, retry, failed).",
 	}, []string{"outcome"})
+	failing := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "baken_mail_server_failing", Help: "1 while the mail server does not take messages (notifications wait and are retried), else 0.",
+	})
 	if reg != nil {
-		reg.MustRegister(m)
+		reg.MustRegister(m, failing)
 	}
-	return &Outbox{store: s, sender: sender, opts: o, log: log, now: time.Now, metrics: m}
+	return &Outbox{store: s, sender: sender, opts: o, log: log, now: time.Now, metrics: m, failing: failing}
 }
 
-// RunOnce leases a batch of due notifications and sends them; it returns how many it
-// leased.
-func (o *Outbox) RunOnce(ctx context.Context) (int, error) {
+// RunOnce leases a batch of due notifications and sends them. When the outcome of a
+// message cannot be recorded (the database is gone), it sends no more of the batch and
+// returns the error: the rest wait for their lease to run out.
+func (o *Outbox) RunOnce(ctx context.Context) (Tally, error) {
 	items, err := o.store.ClaimOutbox(ctx, o.now(), o.opts.Batch, o.opts.Lease)
 	if err != nil || len(items) == 0 {
-		return 0, err
+		return Tally{}, err
 	}
+	var mu sync.Mutex
+	tally := Tally{Leased: len(items)}
+	var stopped atomic.Bool
+	var recordErr error
 	work := make(chan store.OutboxItem)
 	var wg sync.WaitGroup
 	for range min(o.opts.Workers, len(items)) {
 		wg.Go(func() {
 			for it := range work {
-				o.send(ctx, it)
+				if stopped.Load() {
+					continue
+				}
+				outcome, err := o.send(ctx, it)
+				mu.Lock()
+				switch {
+				case err != nil:
+					if !stopped.Swap(true) {
+						recordErr = fmt.Errorf("recording the delivery of notification %d, so sending no more: %w", it.ID, err)
+					}
+				case outcome == store.DeliverySent:
+					tally.Sent++
+				case outcome == store.DeliveryRetry:
+					tally.Retried++
+				default:
+					tally.Refused++
+				}
+				mu.Unlock()
 			}
 		})
 	}
 	for _, it := range items {
+		if stopped.Load() {
+			break
+		}
 		work <- it
 	}
 	close(work)
 	wg.Wait()
-	return len(items), nil
+	return tally, recordErr
 }
 
-// send sends one notification and records the outcome. The record must be written
-// even when ctx is cancelled, or an accepted message would be sent again.
-func (o *Outbox) send(ctx context.Context, it store.OutboxItem) {
+// send sends one notification and records the outcome, which it returns; the error is
+// that of the record. The record must be written even when ctx is cancelled, or an
+// accepted message would be sent again.
+func (o *Outbox) send(ctx context.Context, it store.OutboxItem) (string, error) {
 	err := o.sender.Send(ctx, o.opts.From, []string{it.Email}, it.Message)
 	r := store.DeliveryResult{ID: it.ID, Outcome: store.DeliverySent, At: o.now()}
 	switch {
 	case err == nil:
-	case o.opts.IsPermanent(err) || it.Attempts+1 >= o.opts.MaxAttempts:
+		o.serverUp()
+	case o.opts.Refused(err):
+		o.serverUp() // the server answered: it refused this recipient
 		r.Outcome, r.Detail = store.DeliveryFailed, err.Error()
 	default:
-		r.Outcome, r.Detail, r.NextAttempt = store.DeliveryRetry, err.Error(), r.At.Add(job.Backoff(it.Attempts+1))
+		o.serverDown(err)
+		r.Outcome, r.Detail, r.NextAttempt = store.DeliveryRetry, err.Error(), r.At.Add(min(job.Backoff(it.Attempts+1), o.opts.MaxDelay))
 	}
 	if rerr := o.store.RecordDelivery(context.WithoutCancel(ctx), r); rerr != nil {
 		o.log.Error("recording a delivery", "notification", it.ID, "outcome", r.Outcome, "err", rerr)
-		return
+		return r.Outcome, rerr
 	}
 	o.metrics.WithLabelValues(r.Outcome).Inc()
 	if err != nil {
 		o.log.Warn("sending a notification", "notification", it.ID, "to", it.Email, "outcome", r.Outcome, "err", err)
 	}
+	return r.Outcome, nil
 }
 
-// RunUntilIdle sends until no notification is due; it returns how many it leased.
-func (o *Outbox) RunUntilIdle(ctx context.Context) (int, error) {
-	total := 0
+// serverDown notes that the mail server did not take a message; the first time of an
+// outage it says so in the log.
+func (o *Outbox) serverDown(err error) {
+	o.failing.Set(1)
+	if !o.down.Swap(true) {
+		o.log.Error("the mail server does not take messages: notifications wait and are retried until it does", "err", err)
+	}
+}
+
+// serverUp notes that the mail server answered.
+func (o *Outbox) serverUp() {
+	o.failing.Set(0)
+	if o.down.Swap(false) {
+		o.log.Info("the mail server takes messages again")
+	}
+}
+
+// RunUntilIdle sends until no notification is due, or a delivery cannot be recorded.
+func (o *Outbox) RunUntilIdle(ctx context.Context) (Tally, error) {
+	var total Tally
 	for {
-		n, err := o.RunOnce(ctx)
-		total += n
-		if err != nil || n == 0 {
+		t, err := o.RunOnce(ctx)
+		total.Add(t)
+		if err != nil || t.Leased == 0 {
 			return total, err
 		}
 	}

@@ -2,11 +2,15 @@ package deliver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/baken-cert/baken/internal/deliver/email"
 	"github.com/baken-cert/baken/internal/deliver/email/smtptest"
@@ -42,7 +46,7 @@ func newOutbox(t testing.TB, s store.Store, srv *smtptest.Server) *Outbox {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sender.Close() })
-	return NewOutbox(s, sender, slog.New(slog.DiscardHandler), nil, Options{From: "notify@cert.example", IsPermanent: email.IsPermanent})
+	return NewOutbox(s, sender, slog.New(slog.DiscardHandler), nil, Options{From: "notify@cert.example", Refused: email.IsRecipientRefusal})
 }
 
 // TestRefusedThenAccepted: the server refuses with 4xx for a while; every message
@@ -120,5 +124,98 @@ func BenchmarkOutbox(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(srv.Count())/time.Since(start).Seconds(), "mails/s")
+	}
+}
+
+// TestOurOutageNeverBounces: the CERT's own relay is down, then refuses with 4xx, and
+// then refuses the sender with 5xx, far longer than any attempt count: nothing fails,
+// no contact is marked bounced, the metric says so, and every message arrives once
+// the relay is back.
+func TestOurOutageNeverBounces(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		srv := smtptest.NewServer(t)
+		ids := pending(t, s, 5)
+		reg := prometheus.NewRegistry()
+		sender, err := email.NewSender(email.Config{URL: srv.URL(), Connections: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { sender.Close() })
+		o := NewOutbox(s, sender, slog.New(slog.DiscardHandler), reg, Options{From: "notify@cert.example", Refused: email.IsRecipientRefusal})
+		var clock atomic.Int64
+		clock.Store(time.Now().UnixNano())
+		o.now = func() time.Time { return time.Unix(0, clock.Load()) }
+		round := func() Tally {
+			t.Helper()
+			tally, err := o.RunUntilIdle(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			clock.Add(int64(o.opts.MaxDelay + time.Second)) // past every backoff
+			return tally
+		}
+		srv.Stop()
+		for range 15 {
+			if tally := round(); tally.Refused != 0 || tally.Sent != 0 {
+				t.Fatalf("while the relay is down: %+v", tally)
+			}
+		}
+		if got := testutil.ToFloat64(o.failing); got != 1 {
+			t.Errorf("baken_mail_server_failing = %v during the outage, want 1", got)
+		}
+		if err := srv.Restart(); err != nil {
+			t.Fatal(err)
+		}
+		srv.Refuse(421, "4.3.2 service not available")
+		round()
+		srv.Accept()
+		if tally := round(); tally.Sent != 5 {
+			t.Fatalf("after the outage: %+v, want 5 sent", tally)
+		}
+		if got := testutil.ToFloat64(o.failing); got != 0 {
+			t.Errorf("baken_mail_server_failing = %v after the outage, want 0", got)
+		}
+		got := map[string]int{}
+		for _, m := range srv.Messages() {
+			got[m.Header.Get("Message-Id")]++
+		}
+		for _, id := range ids {
+			if got[id] != 1 {
+				t.Errorf("%s arrived %d times", id, got[id])
+			}
+		}
+		n, _ := s.NotificationBy(ctx, "T0", "")
+		if n.State != store.NotificationSent || n.Attempts < 17 {
+			t.Errorf("T0 after the outage: %+v", n)
+		}
+	})
+}
+
+// failingRecords is a store whose deliveries cannot be recorded: the database is gone.
+type failingRecords struct {
+	store.Store
+	calls atomic.Int32
+}
+
+func (f *failingRecords) RecordDelivery(context.Context, store.DeliveryResult) error {
+	f.calls.Add(1)
+	return errors.New("connection refused")
+}
+
+// TestNoSendingWithoutRecording: when a sent message cannot be marked sent, the outbox
+// sends no more of its batch: a database outage costs at most the messages in flight.
+func TestNoSendingWithoutRecording(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	srv := smtptest.NewServer(t)
+	pending(t, s, 100)
+	fs := &failingRecords{Store: s}
+	o := newOutbox(t, fs, srv)
+	_, err := o.RunUntilIdle(context.Background())
+	if err == nil {
+		t.Fatal("no error while nothing could be recorded")
+	}
+	if n := srv.Count(); n == 0 || n > o.opts.Workers {
+		t.Fatalf("%d messages went out with no delivery recorded; want at most the %d in flight", n, o.opts.Workers)
 	}
 }

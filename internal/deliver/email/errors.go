@@ -72,6 +72,21 @@ func IsPermanent(err error) bool {
 	return true
 }
 
+// IsRecipientRefusal reports whether err is the recipients' permanent refusal: every
+// SendError in it is permanent and names its recipient (a 5xx answer to RCPT, or an
+// address that is not valid). A permanent refusal of the sender or of the message as a
+// whole (5xx to MAIL or DATA) is not: through the CERT's own relay that is a matter of
+// its configuration, to be fixed and retried, not a reason to mark contacts bounced.
+func IsRecipientRefusal(err error) bool {
+	errs := sendErrors(err, nil)
+	for _, e := range errs {
+		if !e.Permanent || e.Recipient == "" {
+			return false
+		}
+	}
+	return len(errs) > 0
+}
+
 // Refused returns the SendErrors in err that concern one recipient, so that
 // a caller that sent to several can tell who was refused and why.
 func Refused(err error) []*SendError {

@@ -277,7 +277,7 @@ func TestPortalInABrowser(t *testing.T) {
 	if _, err := a.Ingest.Ingest(ctx, f, "2026-11-20-scan_smb-nl-asn.csv", strings.NewReader(report)); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := a.RunUntilIdle(ctx); err != nil {
+	if _, err := a.RunUntilIdle(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if mail.Count() != 2 {
