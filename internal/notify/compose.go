@@ -77,6 +77,11 @@ func (s *Service) ComposeDue(ctx context.Context) error {
 	// keeps an item from being composed twice.
 	s.composing.Lock()
 	defer s.composing.Unlock()
+	// Decide first what is decidable now, so that a message holds every finding that
+	// came in before it, not only those whose decide job happened to run first.
+	if _, err := s.Decide(ctx); err != nil {
+		return err
+	}
 	now := s.now().UTC()
 	recipients, err := s.store.WaitingRecipients(ctx, now)
 	if err != nil {

@@ -41,6 +41,10 @@ type composeArgs struct {
 // decideBatch is how many events one decision transaction covers.
 const decideBatch = 500
 
+// ingestionTimeout is how long an ingestion may run before its undecided events are
+// taken for those of an ingestion that died, and decided without waiting for it.
+const ingestionTimeout = 30 * time.Minute
+
 // Decide decides on every undecided event: who is told (the first-ranked organisation,
 // or else the network owner), under which rule, whether the repeat window lets it
 // through, and in which aggregation window. It schedules the compose jobs in the same
@@ -54,13 +58,16 @@ func (s *Service) Decide(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// One time for the whole run: every event it decides falls in the same windows, so
+	// that one file's findings are not spread over several messages.
+	now := s.now().UTC()
 	made := 0
 	for {
-		events, err := s.store.UndecidedEvents(ctx, decideBatch)
+		events, err := s.store.UndecidedEvents(ctx, decideBatch, now.Add(-ingestionTimeout))
 		if err != nil || len(events) == 0 {
 			return made, err
 		}
-		d, err := s.decideBatch(ctx, rules, chosen, events)
+		d, err := s.decideBatch(ctx, rules, chosen, events, now)
 		if err != nil {
 			return made, err
 		}
@@ -81,8 +88,7 @@ type candidate struct {
 	repeat   time.Duration
 }
 
-func (s *Service) decideBatch(ctx context.Context, rules []store.Rule, chosen map[int64]string, events []store.PendingEvent) (store.Decisions, error) {
-	now := s.now().UTC()
+func (s *Service) decideBatch(ctx context.Context, rules []store.Rule, chosen map[int64]string, events []store.PendingEvent, now time.Time) (store.Decisions, error) {
 	d := store.Decisions{Now: now}
 	var cands []candidate
 	var keys []store.SquelchKey

@@ -22,6 +22,9 @@ func storeEvent(t *testing.T, s store.Store, f store.Feed, orgID int64, ip, seve
 	if _, err := s.SaveEvents(ctx, id, []store.EventInput{{Event: e, Matches: []store.MatchInput{{OrgID: orgID, AssetID: 1, How: "prefix"}}}}, at); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.FinishIngestion(ctx, store.Ingestion{ID: id, FinishedAt: at}, nil); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestRepeatWindow: the same system is told once within the window, again when its
@@ -109,6 +112,9 @@ func TestNetworkOwnerNotToldRedAutomatically(t *testing.T) {
 		if _, err := s.SaveEvents(ctx, id, in, now); err != nil {
 			t.Fatal(err)
 		}
+		if err := s.FinishIngestion(ctx, store.Ingestion{ID: id, FinishedAt: now}, nil); err != nil {
+			t.Fatal(err)
+		}
 		svc := New(s, slog.New(slog.DiscardHandler), nil)
 		svc.now = func() time.Time { return now }
 		if n, err := svc.Decide(ctx); err != nil || n != 4 {
@@ -123,6 +129,37 @@ func TestNetworkOwnerNotToldRedAutomatically(t *testing.T) {
 			if want := tlp == "RED" || tlp == "AMBER+STRICT"; it.Review != want {
 				t.Errorf("TLP:%s for a network owner: review %v, want %v", tlp, it.Review, want)
 			}
+		}
+	})
+}
+
+// TestAnIngestionUnderWayIsNotDecided: the events of an ingestion still running wait for
+// it to finish, so that its findings are told together; those of one that died (started
+// long ago, never finished) are decided all the same.
+func TestAnIngestionUnderWayIsNotDecided(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		im, _ := s.BeginRegistryImport(ctx)
+		im.Commit(ctx, store.ImportCommit{Organisations: []store.OrgInput{{Ref: "a", Name: "A"}}, Now: time.Now()})
+		org, _ := s.Organisation(ctx, "a")
+		f, _ := s.PutFeed(ctx, store.Feed{Name: "ss", Format: "shadowserver", Kind: "periodic"})
+		s.PutRule(ctx, store.Rule{Taxonomy: "vulnerable", Action: ActionNotify, Aggregation: Immediate})
+		now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+		id, _ := s.StartIngestion(ctx, f.ID, "x.csv", now)
+		e := &event.Event{FeedName: f.Name, TimeSource: now,
+			Classification: event.Classification{Taxonomy: "vulnerable", Type: "vulnerable-system", Identifier: "open-smb"}}
+		e.Source.IP = netip.MustParseAddr("192.0.2.9")
+		if _, err := s.SaveEvents(ctx, id, []store.EventInput{{Event: e, Matches: []store.MatchInput{{OrgID: org.ID, AssetID: 1, How: "prefix"}}}}, now); err != nil {
+			t.Fatal(err)
+		}
+		svc := New(s, slog.New(slog.DiscardHandler), nil)
+		svc.now = func() time.Time { return now.Add(time.Minute) }
+		if n, err := svc.Decide(ctx); err != nil || n != 0 {
+			t.Fatalf("an ingestion under way: %d items, %v; want its events to wait", n, err)
+		}
+		svc.now = func() time.Time { return now.Add(ingestionTimeout + time.Minute) }
+		if n, err := svc.Decide(ctx); err != nil || n != 1 {
+			t.Fatalf("an ingestion that died: %d items, %v; want its event decided", n, err)
 		}
 	})
 }

@@ -17,8 +17,11 @@ type NotifyStore interface {
 	// DeleteRule removes a rule, or reports ErrNotFound.
 	DeleteRule(ctx context.Context, id int64) error
 
-	// UndecidedEvents returns up to limit events nobody decided on yet, oldest first.
-	UndecidedEvents(ctx context.Context, limit int) ([]PendingEvent, error)
+	// UndecidedEvents returns up to limit events nobody decided on yet, oldest first: the
+	// events of ingestions that finished, or that started before settled (and so died
+	// before they finished): never those of an ingestion still under way, whose events
+	// are decided together when it finishes.
+	UndecidedEvents(ctx context.Context, limit int, settled time.Time) ([]PendingEvent, error)
 	// SaveDecisions writes, in one transaction: the items, the repeat-window updates, the
 	// jobs, and marks the events decided. When another decider marked one of the events
 	// decided first, it writes nothing and returns ErrConflict: an event is decided once.

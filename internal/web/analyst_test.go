@@ -26,6 +26,7 @@ func heldFor(t *testing.T, s store.Store, n *notify.Service, orgRef string) stri
 		Classification: event.Classification{Taxonomy: "vulnerable", Type: "vulnerable-system", Identifier: "citrix-netscaler"}}
 	e.Source.IP = netip.MustParseAddr("192.0.2.9")
 	s.SaveEvents(ctx, ing, []store.EventInput{{Event: e, Matches: []store.MatchInput{{OrgID: org.ID, How: "prefix"}}}}, time.Now())
+	s.FinishIngestion(ctx, store.Ingestion{ID: ing, FinishedAt: time.Now()}, nil)
 	importContact(t, s, orgRef)
 	if _, err := n.Decide(ctx); err != nil {
 		t.Fatal(err)

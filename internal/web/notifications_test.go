@@ -64,7 +64,7 @@ func notificationSetup(t *testing.T, s store.Store) *notificationBundle {
 	}, pb.now); err != nil {
 		t.Fatal(err)
 	}
-	evs, _ := s.UndecidedEvents(ctx, 10)
+	evs, _ := s.UndecidedEvents(ctx, 10, time.Now())
 	eventOf := map[int64]int64{}
 	for _, e := range evs {
 		eventOf[e.Matches[0].OrgID] = e.ID

@@ -52,12 +52,13 @@ func (s *DB) DeleteRule(ctx context.Context, id int64) error {
 }
 
 // UndecidedEvents implements store.NotifyStore.
-func (s *DB) UndecidedEvents(ctx context.Context, limit int) ([]store.PendingEvent, error) {
+func (s *DB) UndecidedEvents(ctx context.Context, limit int, settled time.Time) ([]store.PendingEvent, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT e.id, f.name, f.kind, e.taxonomy, e.type, e.identifier, e.severity,
 		CASE WHEN e.source_ip <> '' THEN e.source_ip WHEN e.source_fqdn <> '' THEN e.source_fqdn
 			WHEN e.source_account <> '' THEN e.source_account ELSE e.source_url END,
 		COALESCE(e.data ->> 'tlp', '')
-		FROM events e JOIN feeds f ON f.id = e.feed_id WHERE NOT e.decided ORDER BY e.id LIMIT $1`, limit)
+		FROM events e JOIN feeds f ON f.id = e.feed_id JOIN ingestions i ON i.id = e.ingestion_id
+		WHERE NOT e.decided AND (i.finished_at IS NOT NULL OR i.started_at < $2) ORDER BY e.id LIMIT $1`, limit, s.d.Time(settled.UTC()))
 	if err != nil {
 		return nil, fmt.Errorf("reading undecided events: %w", err)
 	}

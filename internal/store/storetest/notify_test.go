@@ -45,7 +45,7 @@ func notifySetup(t *testing.T, s store.Store) (eventID, orgID int64) {
 	ing, _ := s.StartIngestion(ctx, f.ID, "x.csv", t0)
 	s.SaveEvents(ctx, ing, []store.EventInput{{Event: testEvent("192.0.2.7", 445),
 		Matches: []store.MatchInput{{OrgID: org.ID, AssetID: 1, How: "prefix", Specificity: 24}}}}, t0)
-	evs, err := s.UndecidedEvents(ctx, 10)
+	evs, err := s.UndecidedEvents(ctx, 10, time.Now())
 	if err != nil || len(evs) != 1 || evs[0].FeedKind != "periodic" || evs[0].Classification.Identifier != "open-smb" ||
 		len(evs[0].Matches) != 1 || evs[0].Matches[0].OrgID != org.ID {
 		t.Fatalf("undecided: %+v %v", evs, err)
@@ -66,7 +66,7 @@ func TestDecideComposeDeliver(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if evs, _ := s.UndecidedEvents(ctx, 10); len(evs) != 0 {
+		if evs, _ := s.UndecidedEvents(ctx, 10, time.Now()); len(evs) != 0 {
 			t.Fatalf("decided events come back: %+v", evs)
 		}
 		sq, err := s.SquelchStates(ctx, []store.SquelchKey{key, {Target: "other", Identifier: "x"}})
