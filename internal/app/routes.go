@@ -34,7 +34,7 @@ func (a *App) Handler() http.Handler {
 		a.Log.Info("the portal offers no passkeys", "reason", err)
 	}
 	portal.Routes(mux)
-	return mux
+	return portal.ErrorPages(mux)
 }
 
 // healthz answers while the process runs: for a liveness probe.

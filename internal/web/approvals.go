@@ -49,9 +49,10 @@ func sameName(a, b string) bool {
 }
 
 type approvalsPage struct {
-	CSRF string
-	User store.User
-	Rows []approvalRow
+	CSRF  string
+	User  store.User
+	Rows  []approvalRow
+	Flash *flash
 }
 
 type approvalRow struct {
@@ -75,7 +76,7 @@ func (p *Portal) approvals(w http.ResponseWriter, r *http.Request, req request) 
 		p.fail(w, r, err)
 		return
 	}
-	page := approvalsPage{CSRF: req.csrf, User: req.session.User}
+	page := approvalsPage{CSRF: req.csrf, User: req.session.User, Flash: p.takeFlash(w, r, req)}
 	names := map[int64]string{}
 	for _, a := range pending {
 		if _, ok := names[a.OrgID]; !ok {
@@ -98,7 +99,7 @@ func (p *Portal) approve(w http.ResponseWriter, r *http.Request, req request) {
 	u := req.session.User
 	id, err := strconv.ParseInt(r.FormValue("id"), 10, 64)
 	if err != nil {
-		http.NotFound(w, r)
+		p.notFound(w, r)
 		return
 	}
 	pending, err := p.store.Assets(ctx, store.AssetFilter{Verification: asset.Pending, AfterID: id - 1, Limit: 1})
@@ -107,7 +108,7 @@ func (p *Portal) approve(w http.ResponseWriter, r *http.Request, req request) {
 		return
 	}
 	if len(pending) == 0 || pending[0].ID != id {
-		http.NotFound(w, r)
+		p.notFound(w, r)
 		return
 	}
 	a := pending[0]
@@ -120,8 +121,12 @@ func (p *Portal) approve(w http.ResponseWriter, r *http.Request, req request) {
 		audit.Action = "asset.reject"
 		err = p.store.DeleteAsset(ctx, a.OrgID, id, audit)
 	default:
-		http.Error(w, p.t(r, "Approve or reject."), http.StatusBadRequest)
+		p.errorPage(w, r, http.StatusBadRequest, p.t(r, "Approve or reject."))
 		return
 	}
-	p.changed(w, r, err, "/approvals")
+	done := p.t(r, "%s approved.", a.Value)
+	if audit.Action == "asset.reject" {
+		done = p.t(r, "%s rejected and removed.", a.Value)
+	}
+	p.changed(w, r, req, err, "/approvals", flash{Message: done})
 }

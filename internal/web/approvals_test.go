@@ -26,7 +26,7 @@ func TestRangesWaitForAnAnalystUnlessRIPEBacksThem(t *testing.T) {
 		pb := portalSetupWith(t, s, func(p *Portal) { p.UseRIPE(ripe) })
 		b, csrf := signedIn(t, pb)
 		for _, v := range []string{"203.0.113.0/24", "198.51.100.0/24", "AS64511", "www.alpha.example"} {
-			if code, _, _ := b.do("POST", "/assets", url.Values{"csrf": {csrf}, "value": {v}}); code != 200 {
+			if code, _, _ := b.do("POST", "/assets", url.Values{"csrf": {csrf}, "value": {v}}); code != 303 {
 				t.Fatalf("adding %s: %d", v, code)
 			}
 		}

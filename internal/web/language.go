@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -79,9 +78,24 @@ func pageFuncs(code string, p *message.Printer) template.FuncMap {
 			}
 			return fmt.Sprint(v)
 		},
+		"role": func(role string) string {
+			if label, ok := roleLabels[role]; ok {
+				return p.Sprintf(label)
+			}
+			return readable(role)
+		},
+		"kind": func(k any) string {
+			if label, ok := kindLabels[asset.Kind(fmt.Sprint(k))]; ok {
+				return p.Sprintf(label)
+			}
+			return readable(fmt.Sprint(k))
+		},
+		"report":    func(identifier string) string { return reportLabel(code, identifier) },
+		"nav":       navFor,
 		"lang":      func() string { return code },
 		"languages": func() []languageName { return languages },
 		"here":      func(path, csrf string) languageSwitch { return languageSwitch{Here: path, CSRF: csrf} },
+		"join":      strings.Join,
 	}
 }
 
@@ -178,19 +192,12 @@ func (v *views) render(w http.ResponseWriter, r *http.Request, status int, name 
 	}
 }
 
-func (v *views) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if !errors.Is(err, context.Canceled) {
-		v.log.Error("serving a page", "path", r.URL.Path, "err", err)
-	}
-	http.Error(w, v.t(r, "Something went wrong; please try again later."), http.StatusInternalServerError)
-}
-
 // setLanguage stores the language a signed-in user chose with the switch, audited, and
 // sends them back to the page they were on.
 func (p *Portal) setLanguage(w http.ResponseWriter, r *http.Request, req request) {
 	code := r.FormValue("language")
 	if !p.speaks(code) {
-		http.Error(w, p.t(r, "Unknown language."), http.StatusBadRequest)
+		p.errorPage(w, r, http.StatusBadRequest, p.t(r, "Unknown language."))
 		return
 	}
 	u := req.session.User

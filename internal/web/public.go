@@ -98,7 +98,7 @@ func (p *Public) feedback(w http.ResponseWriter, r *http.Request) {
 	}
 	kind := r.FormValue("kind")
 	if !validKind(kind) {
-		http.Error(w, p.t(r, "Unknown kind of feedback."), http.StatusBadRequest)
+		p.errorPage(w, r, http.StatusBadRequest, p.t(r, "Unknown kind of feedback."))
 		return
 	}
 	if err := p.store.AddFeedback(r.Context(), n.ID, kind, p.now()); err != nil {
@@ -113,12 +113,12 @@ func (p *Public) feedback(w http.ResponseWriter, r *http.Request) {
 func (p *Public) notification(w http.ResponseWriter, r *http.Request) (store.Notification, bool) {
 	token := r.PathValue("token")
 	if len(token) < 16 {
-		http.NotFound(w, r)
+		p.notFound(w, r)
 		return store.Notification{}, false
 	}
 	n, err := p.store.NotificationBy(r.Context(), "", token)
 	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
+		p.notFound(w, r)
 		return n, false
 	}
 	if err != nil {

@@ -78,6 +78,7 @@ func (p *Portal) setup(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
+	p.keepSetupLanguage(r, u)
 	p.render(w, r, http.StatusOK, "setup-done.html", setupPage{Email: u.Email, RecoveryCodes: plainCodes})
 }
 
@@ -175,7 +176,7 @@ func (p *Portal) sessions(w http.ResponseWriter, r *http.Request, req request) {
 func (p *Portal) revoke(w http.ResponseWriter, r *http.Request, req request) {
 	err := p.store.DeleteSession(r.Context(), req.session.User.ID, r.FormValue("id"))
 	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
+		p.notFound(w, r)
 		return
 	}
 	if err != nil {

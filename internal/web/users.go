@@ -49,13 +49,17 @@ func inviteRoles(u store.User) []string {
 }
 
 func (p *Portal) usersForm(w http.ResponseWriter, r *http.Request, req request) {
-	p.renderUsers(w, r, req, http.StatusOK, "", false)
+	msg, failed := "", false
+	if f := p.takeFlash(w, r, req); f != nil {
+		msg, failed = f.Message, f.Failed
+	}
+	p.renderUsers(w, r, req, http.StatusOK, msg, failed)
 }
 
 func (p *Portal) renderUsers(w http.ResponseWriter, r *http.Request, req request, status int, msg string, failed bool) {
 	u := req.session.User
 	if inviteRoles(u) == nil {
-		http.Error(w, p.t(r, "Only administrators invite users."), http.StatusForbidden)
+		p.errorPage(w, r, http.StatusForbidden, p.t(r, "Only administrators invite users."))
 		return
 	}
 	p.render(w, r, status, "users.html", usersPage{CSRF: req.csrf, User: u, Roles: inviteRoles(u), Admin: u.Role == store.RoleAdmin, Message: msg, Failed: failed})
@@ -68,7 +72,7 @@ func (p *Portal) invite(w http.ResponseWriter, r *http.Request, req request) {
 	u := req.session.User
 	roles := inviteRoles(u)
 	if roles == nil {
-		http.Error(w, p.t(r, "Only administrators invite users."), http.StatusForbidden)
+		p.errorPage(w, r, http.StatusForbidden, p.t(r, "Only administrators invite users."))
 		return
 	}
 	addr, err := registry.NormaliseEmail(r.FormValue("email"))
@@ -76,10 +80,10 @@ func (p *Portal) invite(w http.ResponseWriter, r *http.Request, req request) {
 	in := store.UserInput{Email: addr, Role: role, Language: r.FormValue("language"), Now: p.now()}
 	switch {
 	case err != nil:
-		p.renderUsers(w, r, req, http.StatusUnprocessableEntity, p.t(r, "That is not an e-mail address."), true)
+		p.redirectWith(w, r, req, "/users", flash{Message: p.t(r, "That is not an e-mail address."), Failed: true})
 		return
 	case !slices.Contains(roles, role):
-		p.renderUsers(w, r, req, http.StatusForbidden, p.t(r, "You cannot give the role %s.", role), true)
+		p.redirectWith(w, r, req, "/users", flash{Message: p.t(r, "You cannot give the role %s.", role), Failed: true})
 		return
 	case in.Language != "en":
 		in.Language = "nl"
@@ -89,21 +93,21 @@ func (p *Portal) invite(w http.ResponseWriter, r *http.Request, req request) {
 		if u.Role == store.RoleAdmin {
 			org, err := p.store.Organisation(ctx, strings.TrimSpace(r.FormValue("org")))
 			if err != nil {
-				p.renderUsers(w, r, req, http.StatusUnprocessableEntity, p.t(r, "No organisation with that reference."), true)
+				p.redirectWith(w, r, req, "/users", flash{Message: p.t(r, "No organisation with that reference."), Failed: true})
 				return
 			}
 			in.OrgID = org.ID
 		}
 	}
 	if p.mail == nil {
-		p.renderUsers(w, r, req, http.StatusServiceUnavailable, p.t(r, "No mail server is configured (BAKEN_SMTP_URL): invitations cannot be sent; use baken user create."), true)
+		p.redirectWith(w, r, req, "/users", flash{Message: p.t(r, "No mail server is configured (BAKEN_SMTP_URL): invitations cannot be sent; use baken user create."), Failed: true})
 		return
 	}
 	plain, hash := auth.NewToken()
 	_, err = p.store.CreateUser(ctx, in, store.TokenInput{Hash: hash, Purpose: "setup", ExpiresAt: p.now().Add(inviteLife)},
 		store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: in.OrgID, Action: "user.invite", Detail: addr + " as " + role})
 	if errors.Is(err, store.ErrConflict) {
-		p.renderUsers(w, r, req, http.StatusConflict, p.t(r, "%s has an account already.", addr), true)
+		p.redirectWith(w, r, req, "/users", flash{Message: p.t(r, "%s has an account already.", addr), Failed: true})
 		return
 	}
 	if err != nil {
@@ -112,10 +116,10 @@ func (p *Portal) invite(w http.ResponseWriter, r *http.Request, req request) {
 	}
 	if err := p.sendInvitation(ctx, in, plain); err != nil {
 		p.log.Error("sending an invitation", "to", addr, "err", err)
-		p.renderUsers(w, r, req, http.StatusBadGateway, p.t(r, "The account was made but the invitation could not be sent: %v", err), true)
+		p.redirectWith(w, r, req, "/users", flash{Message: p.t(r, "The account was made but the invitation could not be sent: %v", err), Failed: true})
 		return
 	}
-	p.renderUsers(w, r, req, http.StatusOK, p.t(r, "Invitation sent to %s.", addr), false)
+	p.redirectWith(w, r, req, "/users", flash{Message: p.t(r, "Invitation sent to %s.", addr), Failed: false})
 }
 
 // sendInvitation e-mails a new user their set-up link, in their language.
