@@ -154,6 +154,8 @@ func TestServeAnswersAndStops(t *testing.T) {
 			done := make(chan int)
 			go func() { done <- Run(ctx, env, []string{"serve"}) }()
 			base := waitForURL(t, out)
+			// On an empty database it says how the first administrator is made.
+			waitForText(t, out, "baken user create --role admin")
 			for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/metrics": "go_goroutines"} {
 				resp, err := http.Get(base + path)
 				if err != nil {
@@ -189,6 +191,41 @@ func TestWorkUntilIdle(t *testing.T) {
 	if _, out, _ = b.run("", "work", "--until-idle"); !strings.Contains(out, "Ran 0 jobs") && !strings.Contains(out, "Ran 1 jobs") {
 		t.Fatalf("second run: %s", out)
 	}
+}
+
+// TestServeWithUsersSaysNothingOfTheFirst: once there is a user, serve does not
+// tell how to make the first administrator.
+func TestServeWithUsersSaysNothingOfTheFirst(t *testing.T) {
+	b := setup(t, "sqlite")
+	if code, _, errOut := b.run("", "user", "create", "--role", "admin", "admin@cert.example"); code != 0 {
+		t.Fatalf("user create: %d %s", code, errOut)
+	}
+	b.env["BAKEN_LISTEN_ADDR"] = "127.0.0.1:0"
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	env := Env{Stdin: strings.NewReader(""), Stdout: out, Stderr: io.Discard, Getenv: func(k string) string { return b.env[k] }}
+	done := make(chan int)
+	go func() { done <- Run(ctx, env, []string{"serve"}) }()
+	waitForURL(t, out)
+	resp, err := http.Get(strings.Fields(out.String()[strings.Index(out.String(), "http://"):])[0] + "/healthz")
+	if err == nil {
+		resp.Body.Close()
+	}
+	cancel()
+	<-done
+	if strings.Contains(out.String(), "user create") {
+		t.Fatalf("serve with a user:\n%s", out.String())
+	}
+}
+
+func waitForText(t *testing.T, out *syncBuffer, want string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if strings.Contains(out.String(), want) {
+			return
+		}
+	}
+	t.Fatalf("no %q in:\n%s", want, out.String())
 }
 
 // waitForURL waits for serve to print where it listens.
