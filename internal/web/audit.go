@@ -83,7 +83,7 @@ func (p *Portal) auditRows(ctx context.Context, r *http.Request, entries []store
 		}
 		switch label, ok := auditLabels[e.Action]; {
 		case ok && strings.Contains(label, "%s"):
-			row.What = p.t(r, label, e.Detail)
+			row.What = strings.Join(strings.Fields(p.t(r, label, e.Detail)), " ") // an empty detail leaves no double space
 		case ok && e.Detail != "":
 			row.What = p.t(r, label) + " (" + e.Detail + ")"
 		case ok:
