@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -257,4 +259,33 @@ func csrfOfPage(t *testing.T, b *browser, path string) string {
 		t.Fatalf("no CSRF token on %s:\n%s", path, page)
 	}
 	return m[1]
+}
+
+// TestFailureIsAnErrorPage: a failure of the server is the portal's page with status
+// 500 in the reader's language, and says nothing of the error itself.
+func TestFailureIsAnErrorPage(t *testing.T) {
+	v := newViews(false, slog.New(slog.DiscardHandler))
+	for lang, want := range map[string]string{"nl": "Er ging iets mis", "en": "Something went wrong"} {
+		rec := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", "/assets", nil)
+		r.Header.Set("Accept-Language", lang)
+		v.fail(rec, r, errors.New("database on fire"))
+		page := rec.Body.String()
+		if rec.Code != 500 || !strings.Contains(page, "<header>") || !strings.Contains(page, want) || strings.Contains(page, "on fire") {
+			t.Errorf("%s: %d\n%s", lang, rec.Code, page)
+		}
+	}
+}
+
+// TestReportsInWords: a report identifier reads as the title of its advice, in the
+// reader's language, or as words when there is none.
+func TestReportsInWords(t *testing.T) {
+	for _, c := range []struct{ lang, id, want string }{
+		{"nl", "open-smb", "SMB open vanaf internet"}, {"en", "open-smb", "SMB"},
+		{"en", "some_new-report", "Some new report"},
+	} {
+		if got := reportLabel(c.lang, c.id); !strings.Contains(got, c.want) || strings.Contains(got, "-") {
+			t.Errorf("%s in %s: %q, want %q", c.id, c.lang, got, c.want)
+		}
+	}
 }
