@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -88,6 +89,17 @@ func (p *Public) feedbackForm(w http.ResponseWriter, r *http.Request) {
 	if kind := r.URL.Query().Get("kind"); validKind(kind) {
 		page.Kind = feedbackCount{Kind: kind, Label: feedbackLabels[kind]}
 	}
+	// After the button (POST-redirect-GET): thanks, when that kind was indeed recorded.
+	if kind := r.URL.Query().Get("recorded"); validKind(kind) {
+		fb, err := p.store.Feedback(r.Context(), n.ID)
+		if err != nil {
+			p.fail(w, r, err)
+			return
+		}
+		if fb[kind] > 0 {
+			page.Kind, page.Done = feedbackCount{Kind: kind, Label: feedbackLabels[kind]}, true
+		}
+	}
 	p.render(w, r, http.StatusOK, "feedback.html", page)
 }
 
@@ -105,8 +117,8 @@ func (p *Public) feedback(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	p.render(w, r, http.StatusOK, "feedback.html", feedbackPage{Sender: p.senderName, Ticket: n.Ticket, Token: r.PathValue("token"),
-		Kind: feedbackCount{Kind: kind, Label: feedbackLabels[kind]}, Done: true})
+	// A reload of the thanks records nothing again.
+	http.Redirect(w, r, "/feedback/"+url.PathEscape(r.PathValue("token"))+"?recorded="+kind, http.StatusSeeOther)
 }
 
 // notification finds the notification of a feedback token, or answers 404.
