@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 
 	"github.com/baken-cert/baken/internal/auth"
 )
@@ -36,7 +37,12 @@ func (v *views) errorPage(w http.ResponseWriter, r *http.Request, status int, me
 	}
 	page := errorView{Title: v.t(r, title), Message: message}
 	if n, ok := r.Context().Value(navKey{}).(navData); ok {
-		n.Here = "/" // the switch leads to the overview, not back to the refusal
+		// The switch leads to the overview, not back to the refusal; no link is the
+		// current page.
+		n.Here, n.Links = "/", slices.Clone(n.Links)
+		for i := range n.Links {
+			n.Links[i].Current = false
+		}
 		page.Nav = &n
 	}
 	v.render(w, r, status, "error.html", page)

@@ -76,6 +76,9 @@ func TestErrorPagesLookLikeThePortal(t *testing.T) {
 				t.Errorf("%s: no %q\n%s", sc.name, w, page)
 			}
 		}
+		if strings.Contains(page, `aria-current="page"`) {
+			t.Errorf("%s: the error page marks a link of the navigation as the current page", sc.name)
+		}
 		if sc.status == 405 && resp.Header.Get("Allow") == "" {
 			t.Errorf("%s: no Allow header", sc.name)
 		}
