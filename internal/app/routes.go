@@ -43,7 +43,7 @@ func (a *App) Handler() http.Handler {
 		a.Log.Info("the portal offers no passkeys", "reason", err)
 	}
 	portal.Routes(mux)
-	return web.SecureHeaders(mux, strings.HasPrefix(a.Config.PublicURL, "https://"))
+	return web.SecureHeaders(portal.ErrorPages(mux), strings.HasPrefix(a.Config.PublicURL, "https://"))
 }
 
 // MetricsHandler answers GET /metrics in the Prometheus format.

@@ -158,6 +158,8 @@ func TestServeAnswersAndStops(t *testing.T) {
 			done := make(chan int)
 			go func() { done <- Run(ctx, env, []string{"serve"}) }()
 			base := waitForURL(t, out)
+			// On an empty database it says how the first administrator is made.
+			waitForText(t, out, "baken user create --role admin")
 			// /metrics answers on its own address, and on the public one only with its token;
 			// every answer carries the security headers.
 			for _, c := range []struct {
@@ -226,6 +228,41 @@ func freeAddr(t *testing.T) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
+}
+
+// TestServeWithUsersSaysNothingOfTheFirst: once there is a user, serve does not
+// tell how to make the first administrator.
+func TestServeWithUsersSaysNothingOfTheFirst(t *testing.T) {
+	b := setup(t, "sqlite")
+	if code, _, errOut := b.run("", "user", "create", "--role", "admin", "admin@cert.example"); code != 0 {
+		t.Fatalf("user create: %d %s", code, errOut)
+	}
+	b.env["BAKEN_LISTEN_ADDR"] = "127.0.0.1:0"
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	env := Env{Stdin: strings.NewReader(""), Stdout: out, Stderr: io.Discard, Getenv: func(k string) string { return b.env[k] }}
+	done := make(chan int)
+	go func() { done <- Run(ctx, env, []string{"serve"}) }()
+	waitForURL(t, out)
+	resp, err := http.Get(strings.Fields(out.String()[strings.Index(out.String(), "http://"):])[0] + "/healthz")
+	if err == nil {
+		resp.Body.Close()
+	}
+	cancel()
+	<-done
+	if strings.Contains(out.String(), "user create") {
+		t.Fatalf("serve with a user:\n%s", out.String())
+	}
+}
+
+func waitForText(t *testing.T, out *syncBuffer, want string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if strings.Contains(out.String(), want) {
+			return
+		}
+	}
+	t.Fatalf("no %q in:\n%s", want, out.String())
 }
 
 // waitForURL waits for serve to print where it listens.

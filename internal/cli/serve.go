@@ -23,6 +23,12 @@ func serve(ctx context.Context, env Env, args []string) error {
 	defer a.Close()
 	return a.Serve(ctx, func(addr net.Addr) {
 		fmt.Fprintf(env.Stdout, "Baken %s is running at http://%s (database: %s)\n", Version(), addr, a.Store.Engine())
+		// On an empty database nobody can log in yet: say how the first person gets in.
+		if n, err := a.Store.CountUsers(ctx); err == nil && n == 0 {
+			fmt.Fprintf(env.Stdout, "There are no portal users yet. Create the first administrator, who gets a one-time set-up link:\n"+
+				"  baken user create --role admin --language en you@your-cert.example\n")
+			a.Log.Info("no portal users yet: create the first administrator with baken user create --role admin EMAIL")
+		}
 	})
 }
 

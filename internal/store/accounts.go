@@ -16,6 +16,8 @@ type AccountStore interface {
 	User(ctx context.Context, id int64) (User, error)
 	// UserByEmail returns a user by e-mail address (any case), or ErrNotFound.
 	UserByEmail(ctx context.Context, email string) (User, error)
+	// CountUsers returns how many users there are, set up or not.
+	CountUsers(ctx context.Context) (int, error)
 	// TokenUser returns the enabled user of an unused, unexpired token of purpose, or
 	// ErrNotFound.
 	TokenUser(ctx context.Context, hash, purpose string, now time.Time) (User, error)

@@ -24,7 +24,7 @@ func (p *Portal) analystRoutes(mux *routeTable) {
 func (p *Portal) analystOnly(h func(http.ResponseWriter, *http.Request, request)) http.Handler {
 	return p.signedIn(func(w http.ResponseWriter, r *http.Request, req request) {
 		if role := req.session.User.Role; role != store.RoleAnalyst && role != store.RoleAdmin {
-			http.Error(w, p.t(r, "This page is for analysts."), http.StatusForbidden)
+			p.errorPage(w, r, http.StatusForbidden, p.t(r, "This page is for analysts."))
 			return
 		}
 		h(w, r, req)
@@ -37,7 +37,8 @@ type reviewPage struct {
 	Held          []store.Notification
 	One           store.Notification
 	Events        []map[string]string
-	Audit         []store.AuditEntry
+	Audit         []auditRow
+	Flash         *flash
 }
 
 func (p *Portal) reviewList(w http.ResponseWriter, r *http.Request, req request) {
@@ -46,14 +47,14 @@ func (p *Portal) reviewList(w http.ResponseWriter, r *http.Request, req request)
 		p.fail(w, r, err)
 		return
 	}
-	p.render(w, r, http.StatusOK, "review.html", reviewPage{CSRF: req.csrf, User: req.session.User, Held: held})
+	p.render(w, r, http.StatusOK, "review.html", reviewPage{CSRF: req.csrf, User: req.session.User, Held: held, Flash: p.takeFlash(w, r, req)})
 }
 
 // heldNotification finds a held notification by ticket, or answers 404.
 func (p *Portal) heldNotification(w http.ResponseWriter, r *http.Request) (store.Notification, bool) {
 	n, err := p.store.NotificationBy(r.Context(), r.PathValue("ticket"), "")
 	if errors.Is(err, store.ErrNotFound) || (err == nil && n.State != store.NotificationHeld) {
-		http.NotFound(w, r)
+		p.notFound(w, r)
 		return n, false
 	}
 	if err != nil {
@@ -91,7 +92,7 @@ func (p *Portal) reviewApprove(w http.ResponseWriter, r *http.Request, req reque
 		return
 	}
 	p.audit(r.Context(), req.session.User, "review.approve", n.Ticket)
-	http.Redirect(w, r, "/review", http.StatusSeeOther)
+	p.redirectWith(w, r, req, "/review", flash{Message: p.t(r, "Notification %s approved: it is being sent.", n.Ticket)})
 }
 
 func (p *Portal) reviewReject(w http.ResponseWriter, r *http.Request, req request) {
@@ -104,7 +105,7 @@ func (p *Portal) reviewReject(w http.ResponseWriter, r *http.Request, req reques
 		return
 	}
 	p.audit(r.Context(), req.session.User, "review.reject", n.Ticket)
-	http.Redirect(w, r, "/review", http.StatusSeeOther)
+	p.redirectWith(w, r, req, "/review", flash{Message: p.t(r, "Notification %s rejected: it is not sent.", n.Ticket)})
 }
 
 // auditLog shows the latest changes by anyone.
@@ -114,5 +115,10 @@ func (p *Portal) auditLog(w http.ResponseWriter, r *http.Request, req request) {
 		p.fail(w, r, err)
 		return
 	}
-	p.render(w, r, http.StatusOK, "audit.html", reviewPage{CSRF: req.csrf, User: req.session.User, Audit: entries})
+	rows, err := p.auditRows(r.Context(), r, entries)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	p.render(w, r, http.StatusOK, "audit.html", reviewPage{CSRF: req.csrf, User: req.session.User, Audit: rows})
 }

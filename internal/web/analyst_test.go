@@ -90,7 +90,7 @@ func TestReviewPages(t *testing.T) {
 		if code, _, _ := analyst.do("POST", "/review/"+ticket+"/reject", url.Values{"csrf": {csrf[1]}}); code != 404 {
 			t.Fatalf("rejecting a released notification: %d", code)
 		}
-		if code, page, _ := analyst.do("GET", "/audit", nil); code != 200 || !strings.Contains(page, "review.approve") {
+		if code, page, _ := analyst.do("GET", "/audit", nil); code != 200 || !strings.Contains(page, "melding "+ticket+" goedgekeurd") || !strings.Contains(page, "<td>analyst@cert.example</td>") {
 			t.Fatalf("audit page: %d\n%s", code, page)
 		}
 	})

@@ -30,6 +30,7 @@ type approvalsPage struct {
 	Rows   []approvalRow
 	Next   string // the query of the next page, "" on the last
 	Filter string // the query of this filter, for the forms' way back
+	Flash  *flash
 }
 
 type kindTotal struct {
@@ -77,7 +78,8 @@ func (p *Portal) approvals(w http.ResponseWriter, r *http.Request, req request) 
 		p.fail(w, r, err)
 		return
 	}
-	page := approvalsPage{CSRF: req.csrf, User: req.session.User, OrgID: orgID, Kind: string(kind), Filter: approvalsQuery(orgID, kind, 0)}
+	page := approvalsPage{CSRF: req.csrf, User: req.session.User, OrgID: orgID, Kind: string(kind), Filter: approvalsQuery(orgID, kind, 0),
+		Flash: p.takeFlash(w, r, req)}
 	byKind, byOrg := map[asset.Kind]int{}, map[int64]int{}
 	for _, t := range totals {
 		page.Total += t.Count
@@ -167,7 +169,7 @@ func (p *Portal) approve(w http.ResponseWriter, r *http.Request, req request) {
 	ctx := r.Context()
 	id, err := strconv.ParseInt(r.FormValue("id"), 10, 64)
 	if err != nil {
-		http.NotFound(w, r)
+		p.notFound(w, r)
 		return
 	}
 	pending, err := p.store.Assets(ctx, store.AssetFilter{Verification: asset.Pending, AfterID: id - 1, Limit: 1})
@@ -176,7 +178,7 @@ func (p *Portal) approve(w http.ResponseWriter, r *http.Request, req request) {
 		return
 	}
 	if len(pending) == 0 || pending[0].ID != id {
-		http.NotFound(w, r)
+		p.notFound(w, r)
 		return
 	}
 	a := pending[0]
@@ -187,14 +189,14 @@ func (p *Portal) approve(w http.ResponseWriter, r *http.Request, req request) {
 func (p *Portal) approveAll(w http.ResponseWriter, r *http.Request, req request) {
 	orgID, err := strconv.ParseInt(r.FormValue("org"), 10, 64)
 	if err != nil || orgID == 0 {
-		http.NotFound(w, r)
+		p.notFound(w, r)
 		return
 	}
 	kind := asset.Kind(r.FormValue("kind"))
 	detail := "all waiting"
 	if kind != "" {
 		if !kind.Valid() {
-			http.NotFound(w, r)
+			p.notFound(w, r)
 			return
 		}
 		detail += " " + string(kind)
@@ -209,13 +211,22 @@ func (p *Portal) decide(w http.ResponseWriter, r *http.Request, req request, d s
 		d.Approve = true
 	case "reject":
 	default:
-		http.Error(w, p.t(r, "Approve or reject."), http.StatusBadRequest)
+		p.errorPage(w, r, http.StatusBadRequest, p.t(r, "Approve or reject."))
 		return
 	}
-	_, err := p.registry.Decide(r.Context(), req.session.User, d, detail)
+	n, err := p.registry.Decide(r.Context(), req.session.User, d, detail)
 	back := localPath(r.FormValue("back"))
 	if !strings.HasPrefix(back, "/approvals") {
 		back = "/approvals"
 	}
-	p.changed(w, r, err, back)
+	done := p.t(r, "%d approved.", n)
+	switch {
+	case d.AssetID != 0 && d.Approve:
+		done = p.t(r, "%s approved.", detail)
+	case d.AssetID != 0:
+		done = p.t(r, "%s rejected and removed.", detail)
+	case !d.Approve:
+		done = p.t(r, "%d rejected and removed.", n)
+	}
+	p.changed(w, r, req, err, back, flash{Message: done})
 }

@@ -30,7 +30,7 @@ func TestClaimsWaitForProofUnlessRIPEBacksThem(t *testing.T) {
 		pb := portalSetupWith(t, s, func(p *Portal) { p.UseClaimPolicy(registry.ClaimPolicy{Evidence: ripeSays}) })
 		b, csrf := signedIn(t, pb)
 		for _, v := range []string{"93.184.216.0/24", "85.0.0.0/12", "151.101.0.0/24", "AS1103", "www.alpha.example", "@gmail.com"} {
-			if code, page, _ := b.do("POST", "/assets", url.Values{"csrf": {csrf}, "value": {v}}); code != 200 {
+			if code, page, _ := b.send("POST", "/assets", url.Values{"csrf": {csrf}, "value": {v}}); code != 303 || !strings.Contains(page, "1 toegevoegd") {
 				t.Fatalf("adding %s: %d\n%s", v, code, page)
 			}
 		}
@@ -131,9 +131,9 @@ func TestWhatNoOrganisationOwnsIsRefused(t *testing.T) {
 			"203.0.113.7":     "TEST-NET-3",
 			"192.168.10.0/24": "private-use",
 		} {
-			code, page, _ := b.do("POST", "/assets", url.Values{"csrf": {csrf}, "value": {v}})
-			if code != 422 || !strings.Contains(page, reason) || !strings.Contains(page, "0 toegevoegd") {
-				t.Errorf("adding %s: %d, want 422 saying %q:\n%s", v, code, reason, page)
+			code, page, _ := b.send("POST", "/assets", url.Values{"csrf": {csrf}, "value": {v}})
+			if code != 303 || !strings.Contains(page, reason) || !strings.Contains(page, "0 toegevoegd") {
+				t.Errorf("adding %s: %d, want the assets page saying %q:\n%s", v, code, reason, page)
 			}
 		}
 	})
@@ -145,7 +145,7 @@ func TestClaimLimits(t *testing.T) {
 		pb := portalSetupWith(t, s, func(p *Portal) { p.UseClaimPolicy(registry.ClaimPolicy{UnprovenQuota: 3, MaxRows: 5}) })
 		b, csrf := signedIn(t, pb)
 		code, page := upload(t, b, csrf, "assets.csv", "asset\na1.alpha.example\na2.alpha.example\na3.alpha.example\na4.alpha.example\n")
-		if code != 422 || !strings.Contains(page, "line 5") && !strings.Contains(page, "regel 5") || !strings.Contains(page, "heeft al 3 systemen die op bewijs wachten") {
+		if code != 303 || !strings.Contains(page, "regel 5") || !strings.Contains(page, "heeft al 3 systemen die op bewijs wachten") {
 			t.Errorf("upload over the quota: %d\n%s", code, page)
 		}
 		alpha, _ := s.Organisation(ctx, "a")
@@ -153,7 +153,7 @@ func TestClaimLimits(t *testing.T) {
 			t.Errorf("pending after the upload: %v, want 3 domains", totals)
 		}
 		code, page = upload(t, b, csrf, "assets.csv", "asset\n"+strings.Repeat("93.184.216.1\n", 6))
-		if code != 422 || !strings.Contains(page, "meer dan 5 regels") {
+		if code != 303 || !strings.Contains(page, "meer dan 5 regels") {
 			t.Errorf("upload over the row limit: %d\n%s", code, page)
 		}
 	})

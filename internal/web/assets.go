@@ -18,13 +18,13 @@ import (
 const assetPageSize = 50
 
 type assetsPage struct {
-	CSRF, Query, Kind, Next, Message string
-	User                             store.User
-	OrgName                          string
-	CanEdit                          bool
-	Assets                           []store.Asset
-	Kinds                            []asset.Kind
-	Report                           *registry.ImportReport
+	CSRF, Query, Kind, Next string
+	User                    store.User
+	OrgName                 string
+	CanEdit                 bool
+	Assets                  []store.Asset
+	Kinds                   []asset.Kind
+	Flash                   *flash
 }
 
 // orgOnly lets through the users of an organisation; the organisation is always the
@@ -32,11 +32,11 @@ type assetsPage struct {
 func (p *Portal) orgOnly(h func(http.ResponseWriter, *http.Request, request)) http.Handler {
 	return p.signedIn(func(w http.ResponseWriter, r *http.Request, req request) {
 		if req.session.User.OrgID == 0 {
-			http.Error(w, p.t(r, "This page is for the users of an organisation."), http.StatusForbidden)
+			p.errorPage(w, r, http.StatusForbidden, p.t(r, "This page is for the users of an organisation."))
 			return
 		}
 		if r.Method == http.MethodPost && req.session.User.Role != store.RoleOrgAdmin {
-			http.Error(w, p.t(r, "Only an administrator of your organisation can change its data."), http.StatusForbidden)
+			p.errorPage(w, r, http.StatusForbidden, p.t(r, "Only an administrator of your organisation can change its data."))
 			return
 		}
 		h(w, r, req)
@@ -45,10 +45,6 @@ func (p *Portal) orgOnly(h func(http.ResponseWriter, *http.Request, request)) ht
 
 // assets lists the organisation's assets a page at a time, with search.
 func (p *Portal) assets(w http.ResponseWriter, r *http.Request, req request) {
-	p.renderAssets(w, r, req, http.StatusOK, "", nil)
-}
-
-func (p *Portal) renderAssets(w http.ResponseWriter, r *http.Request, req request, status int, msg string, rep *registry.ImportReport) {
 	ctx := r.Context()
 	u := req.session.User
 	org, err := p.store.OrganisationByID(ctx, u.OrgID)
@@ -67,19 +63,19 @@ func (p *Portal) renderAssets(w http.ResponseWriter, r *http.Request, req reques
 		return
 	}
 	page := assetsPage{CSRF: req.csrf, User: u, OrgName: org.Name, CanEdit: u.Role == store.RoleOrgAdmin, Assets: list,
-		Query: q.Query, Kind: string(q.Kind), Kinds: asset.AllKinds(), Message: msg, Report: rep}
+		Query: q.Query, Kind: string(q.Kind), Kinds: asset.AllKinds(), Flash: p.takeFlash(w, r, req)}
 	if len(list) == assetPageSize {
 		last := list[len(list)-1]
 		page.Next = string(last.Kind) + " " + last.Value
 	}
-	p.render(w, r, status, "assets.html", page)
+	p.render(w, r, http.StatusOK, "assets.html", page)
 }
 
 // addAsset registers one asset, checked as an upload row would be.
 func (p *Portal) addAsset(w http.ResponseWriter, r *http.Request, req request) {
 	value := strings.TrimSpace(r.FormValue("value"))
 	if strings.ContainsAny(value, ",\"\n\r") {
-		p.renderAssets(w, r, req, http.StatusUnprocessableEntity, p.t(r, "%q is not an address, prefix, AS number or domain.", value), nil)
+		p.redirectWith(w, r, req, "/assets", flash{Message: p.t(r, "%q is not an address, prefix, AS number or domain.", value), Failed: true})
 		return
 	}
 	p.importFor(w, r, req, strings.NewReader("asset\n"+value+"\n"), registry.CSV, "asset.add", value)
@@ -90,12 +86,12 @@ func (p *Portal) addAsset(w http.ResponseWriter, r *http.Request, req request) {
 func (p *Portal) uploadAssets(w http.ResponseWriter, r *http.Request, req request) {
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
-		p.renderAssets(w, r, req, http.StatusBadRequest, p.t(r, "Choose a CSV or JSON Lines file of at most 64 MiB to upload."), nil)
+		p.redirectWith(w, r, req, "/assets", flash{Message: p.t(r, "Choose a CSV or JSON Lines file of at most 64 MiB to upload."), Failed: true})
 		return
 	}
 	defer f.Close()
 	if !p.uploads.start(req.session.User.ID) {
-		p.renderAssets(w, r, req, http.StatusTooManyRequests, p.t(r, "Another upload is still being imported: try again when it is done."), nil)
+		p.errorPage(w, r, http.StatusTooManyRequests, p.t(r, "Another upload is still being imported: try again when it is done."))
 		return
 	}
 	defer p.uploads.done(req.session.User.ID)
@@ -112,19 +108,17 @@ func (p *Portal) importFor(w http.ResponseWriter, r *http.Request, req request, 
 	}
 	rep, err := p.registry.Claim(ctx, content, registry.Claim{Org: org, Actor: u.Email, Format: f})
 	if err != nil {
-		p.renderAssets(w, r, req, http.StatusUnprocessableEntity, p.t(r, "Nothing was imported: %v", p.tError(r, err)), nil)
+		p.redirectWith(w, r, req, "/assets", flash{Message: p.t(r, "Nothing was imported: %v", p.tError(r, err)), Failed: true})
 		return
 	}
 	p.audit(ctx, u, action, fmt.Sprintf("%s: %d added, %d rejected", detail, rep.AssetsAdded, len(rep.Rejected)))
-	status := http.StatusOK
-	if len(rep.Rejected) > 0 {
-		status = http.StatusUnprocessableEntity
-	}
+	done := flash{Message: p.t(r, "%d added, %d already registered, %d rejected.", rep.AssetsAdded, rep.AssetsUnchanged, len(rep.Rejected)),
+		Failed: len(rep.Rejected) > 0, LinesID: "rejected"}
 	// The page gives the reasons of the rejected rows in the reader's language.
-	for i, row := range rep.Rejected {
-		rep.Rejected[i].Reason = p.tProblem(r, row.Problem, row.Reason)
+	for _, row := range rep.Rejected {
+		done.Lines = append(done.Lines, p.t(r, "line %d: %s", row.Line, p.tProblem(r, row.Problem, row.Reason)))
 	}
-	p.renderAssets(w, r, req, status, p.t(r, "%d added, %d already registered, %d rejected.", rep.AssetsAdded, rep.AssetsUnchanged, len(rep.Rejected)), &rep)
+	p.redirectWith(w, r, req, "/assets", done)
 }
 
 // uploadsAtOnce is how many asset uploads are imported at once, in all.
@@ -158,16 +152,26 @@ func (u *uploads) done(user int64) {
 }
 
 // removeAsset removes one of the organisation's own assets; any other id is not found.
+// The audit log names the asset by its value, which outlives its id.
 func (p *Portal) removeAsset(w http.ResponseWriter, r *http.Request, req request) {
 	u := req.session.User
 	id, err := strconv.ParseInt(r.FormValue("id"), 10, 64)
 	if err != nil {
-		http.NotFound(w, r)
+		p.notFound(w, r)
+		return
+	}
+	found, err := p.store.Assets(r.Context(), store.AssetFilter{OrgID: u.OrgID, AfterID: id - 1, Limit: 1})
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	if len(found) == 0 || found[0].ID != id {
+		p.notFound(w, r)
 		return
 	}
 	err = p.store.DeleteAsset(r.Context(), u.OrgID, id, store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: u.OrgID,
-		Action: "asset.remove", Detail: r.FormValue("id")})
-	p.changed(w, r, err, "/assets")
+		Action: "asset.remove", Detail: found[0].Value})
+	p.changed(w, r, req, err, "/assets", flash{Message: p.t(r, "%s removed.", found[0].Value)})
 }
 
 // exportAssets downloads every asset of the organisation as CSV, in the import format.

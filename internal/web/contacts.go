@@ -29,7 +29,7 @@ func (p *Portal) preferences(w http.ResponseWriter, r *http.Request, req request
 	u := req.session.User
 	agg := r.FormValue("aggregation")
 	if agg != "" && agg != "immediate" && agg != "daily" {
-		http.Error(w, p.t(r, "Unknown choice."), http.StatusBadRequest)
+		p.errorPage(w, r, http.StatusBadRequest, p.t(r, "Unknown choice."))
 		return
 	}
 	err := p.store.SetAggregation(r.Context(), u.OrgID, agg, store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: u.OrgID,
@@ -38,26 +38,23 @@ func (p *Portal) preferences(w http.ResponseWriter, r *http.Request, req request
 		p.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/contacts", http.StatusSeeOther)
+	p.redirectWith(w, r, req, "/contacts", flash{Message: p.t(r, "Saved.")})
 }
 
 type contactsPage struct {
-	CSRF, Message, Domain string
-	Failed                bool
-	User                  store.User
-	CanEdit               bool
-	Contacts              []store.Contact
-	Offers                []string
-	Problems              []string // of the security.txt, translated
-	Domains               []string
-	Aggregation           string
+	CSRF, OrgName string
+	User          store.User
+	CanEdit       bool
+	Contacts      []store.Contact
+	Domains       []string
+	Aggregation   string
+	Flash         *flash
+	Confirm       *store.Contact // the last working address, whose removal asks first
 }
 
+// contacts lists the notification addresses; ?remove=ID asks to confirm the removal of
+// the last working one.
 func (p *Portal) contacts(w http.ResponseWriter, r *http.Request, req request) {
-	p.renderContacts(w, r, req, http.StatusOK, contactsPage{})
-}
-
-func (p *Portal) renderContacts(w http.ResponseWriter, r *http.Request, req request, status int, page contactsPage) {
 	u := req.session.User
 	cs, err := p.store.Contacts(r.Context(), u.OrgID)
 	if err != nil {
@@ -74,10 +71,20 @@ func (p *Portal) renderContacts(w http.ResponseWriter, r *http.Request, req requ
 		p.fail(w, r, err)
 		return
 	}
-	page.CSRF, page.User, page.CanEdit, page.Contacts, page.Domains = req.csrf, u, u.Role == store.RoleOrgAdmin, cs, domains
-	page.Aggregation = org.Aggregation
-	p.render(w, r, status, "contacts.html", page)
+	page := contactsPage{CSRF: req.csrf, User: u, OrgName: org.Name, CanEdit: u.Role == store.RoleOrgAdmin, Contacts: cs, Domains: domains,
+		Aggregation: org.Aggregation, Flash: p.takeFlash(w, r, req)}
+	if id, err := strconv.ParseInt(r.FormValue("remove"), 10, 64); err == nil && page.CanEdit {
+		for i, c := range cs {
+			if c.ID == id {
+				page.Confirm = &cs[i]
+			}
+		}
+	}
+	p.render(w, r, http.StatusOK, "contacts.html", page)
 }
+
+// working reports whether the mail server takes c: it has not refused it for good.
+func working(c store.Contact) bool { return c.BounceReason == "" && c.BouncedAt.IsZero() }
 
 // addContact adds a notification address in a language; it is how a user confirms an
 // address that security.txt offered.
@@ -89,7 +96,7 @@ func (p *Portal) addContact(w http.ResponseWriter, r *http.Request, req request)
 		lang = "nl"
 	}
 	if _, err := registry.NormaliseEmail(addr); err != nil || strings.ContainsAny(addr, ",\"\n\r") {
-		p.renderContacts(w, r, req, http.StatusUnprocessableEntity, contactsPage{Message: p.t(r, "That is not an e-mail address."), Failed: true})
+		p.redirectWith(w, r, req, "/contacts", flash{Message: p.t(r, "That is not an e-mail address."), Failed: true})
 		return
 	}
 	org, err := p.store.OrganisationByID(ctx, u.OrgID)
@@ -101,7 +108,7 @@ func (p *Portal) addContact(w http.ResponseWriter, r *http.Request, req request)
 		registry.ImportOptions{Format: registry.CSV, Org: &store.OrgInput{Ref: org.Ref, Name: org.Name}})
 	if err == nil && len(rep.Rejected) > 0 {
 		row := rep.Rejected[0]
-		p.renderContacts(w, r, req, http.StatusUnprocessableEntity, contactsPage{Message: p.tProblem(r, row.Problem, row.Reason), Failed: true})
+		p.redirectWith(w, r, req, "/contacts", flash{Message: p.tProblem(r, row.Problem, row.Reason), Failed: true})
 		return
 	}
 	if err != nil {
@@ -109,18 +116,41 @@ func (p *Portal) addContact(w http.ResponseWriter, r *http.Request, req request)
 		return
 	}
 	p.audit(ctx, u, "contact.add", addr+" ("+lang+")")
-	p.renderContacts(w, r, req, http.StatusOK, contactsPage{Message: p.t(r, "%s receives the notifications now.", addr)})
+	p.redirectWith(w, r, req, "/contacts", flash{Message: p.t(r, "%s receives the notifications now.", addr)})
 }
 
+// removeContact removes a notification address. Removing the last one that works would
+// leave the organisation unwarned: that asks first (a page with a second button, no
+// script needed), and goes ahead only with confirm=yes.
 func (p *Portal) removeContact(w http.ResponseWriter, r *http.Request, req request) {
 	u := req.session.User
 	id, err := strconv.ParseInt(r.FormValue("id"), 10, 64)
 	if err != nil {
-		http.NotFound(w, r)
+		p.notFound(w, r)
 		return
 	}
-	err = p.store.DeleteContact(r.Context(), u.OrgID, id, store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: u.OrgID, Action: "contact.remove", Detail: r.FormValue("id")})
-	p.changed(w, r, err, "/contacts")
+	cs, err := p.store.Contacts(r.Context(), u.OrgID)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	i := slices.IndexFunc(cs, func(c store.Contact) bool { return c.ID == id })
+	if i < 0 {
+		p.notFound(w, r)
+		return
+	}
+	others := slices.ContainsFunc(cs, func(c store.Contact) bool { return c.ID != id && working(c) })
+	if !others && r.FormValue("confirm") != "yes" {
+		http.Redirect(w, r, "/contacts?remove="+strconv.FormatInt(id, 10)+"#confirm-remove", http.StatusSeeOther)
+		return
+	}
+	err = p.store.DeleteContact(r.Context(), u.OrgID, id, store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: u.OrgID, Action: "contact.remove", Detail: cs[i].Email})
+	done := flash{Message: p.t(r, "%s no longer receives notifications.", cs[i].Email)}
+	if !others {
+		done.Failed = true
+		done.Message = p.t(r, "%s no longer receives notifications. Your organisation has no working notification address now: add one.", cs[i].Email)
+	}
+	p.changed(w, r, req, err, "/contacts", done)
 }
 
 // securityTxt fetches the security.txt of one of the organisation's domains and offers
@@ -135,17 +165,17 @@ func (p *Portal) securityTxt(w http.ResponseWriter, r *http.Request, req request
 		return
 	}
 	if !slices.Contains(names, domain) {
-		http.NotFound(w, r)
+		p.notFound(w, r)
 		return
 	}
 	st, problems, err := verify.Fetch(r.Context(), p.http, domain)
-	page := contactsPage{Domain: domain}
+	page := flash{Domain: domain}
 	for _, prob := range problems {
 		text := p.tProblem(r, prob.Text, prob.Message)
 		if prob.Line > 0 {
 			text = p.t(r, "line %d: %s", prob.Line, text)
 		}
-		page.Problems = append(page.Problems, text)
+		page.Lines = append(page.Lines, text)
 	}
 	switch {
 	case err != nil:
@@ -159,5 +189,8 @@ func (p *Portal) securityTxt(w http.ResponseWriter, r *http.Request, req request
 	default:
 		page.Message, page.Offers = p.t(r, "The security.txt of %s names these addresses; add the ones that should receive notifications.", domain), st.Emails
 	}
-	p.renderContacts(w, r, req, http.StatusOK, page)
+	if len(page.Offers) > maxFlashLines {
+		page.Offers = page.Offers[:maxFlashLines]
+	}
+	p.redirectWith(w, r, req, "/contacts", page)
 }

@@ -50,25 +50,25 @@ func TestContactsAndSecurityTxt(t *testing.T) {
 		client := securityTxtServer(t, "Contact: mailto:CSIRT@alpha.example\nContact: https://alpha.example/report\nExpires: "+expires+"\nPreferred-Languages: nl, en\n")
 		pb := portalSetupWith(t, s, func(p *Portal) { p.UseHTTPClient(client) })
 		b, csrf := signedIn(t, pb)
-		if code, _, _ := b.do("POST", "/assets", url.Values{"csrf": {csrf}, "value": {"alpha.example"}}); code != 200 {
+		if code, _, _ := b.do("POST", "/assets", url.Values{"csrf": {csrf}, "value": {"alpha.example"}}); code != 303 {
 			t.Fatal("adding the domain")
 		}
-		code, page, _ := b.do("POST", "/contacts/securitytxt", url.Values{"csrf": {csrf}, "domain": {"alpha.example"}})
-		if code != 200 || !strings.Contains(page, `id="offers"`) || !strings.Contains(page, "csirt@alpha.example") {
+		code, page, _ := b.send("POST", "/contacts/securitytxt", url.Values{"csrf": {csrf}, "domain": {"alpha.example"}})
+		if code != 303 || !strings.Contains(page, `id="offers"`) || !strings.Contains(page, "csirt@alpha.example") {
 			t.Fatalf("security.txt offers: %d\n%s", code, page)
 		}
 		alpha, _ := s.Organisation(ctx, "a")
 		if cs, _ := s.Contacts(ctx, alpha.ID); len(cs) != 0 {
 			t.Fatalf("an offered address must wait for a user's confirmation: %+v", cs)
 		}
-		if code, page, _ := b.do("POST", "/contacts", url.Values{"csrf": {csrf}, "email": {"csirt@alpha.example"}, "language": {"en"}}); code != 200 || !strings.Contains(page, "ontvangt de meldingen") {
+		if code, page, _ := b.send("POST", "/contacts", url.Values{"csrf": {csrf}, "email": {"csirt@alpha.example"}, "language": {"en"}}); code != 303 || !strings.Contains(page, "ontvangt de meldingen") {
 			t.Fatalf("confirming: %d\n%s", code, page)
 		}
 		cs, _ := s.Contacts(ctx, alpha.ID)
 		if len(cs) != 1 || cs[0].Email != "csirt@alpha.example" || cs[0].Language != "en" {
 			t.Fatalf("contacts: %+v", cs)
 		}
-		if code, _, _ := b.do("POST", "/contacts", url.Values{"csrf": {csrf}, "email": {"not an address"}}); code != 422 {
+		if code, page, _ := b.send("POST", "/contacts", url.Values{"csrf": {csrf}, "email": {"not an address"}}); code != 303 || !strings.Contains(page, "geen e-mailadres") {
 			t.Fatalf("a bad address: %d", code)
 		}
 		if code, _, _ := b.do("POST", "/contacts/securitytxt", url.Values{"csrf": {csrf}, "domain": {"secret-b.example"}}); code != 404 {
@@ -86,11 +86,27 @@ func TestContactsAndSecurityTxt(t *testing.T) {
 		if _, page, _ := b.do("GET", "/contacts", nil); strings.Contains(page, "bravo") {
 			t.Fatalf("Bravo's contact on Alpha's page:\n%s", page)
 		}
-		if code, _, loc := b.do("POST", "/contacts/remove", url.Values{"csrf": {csrf}, "id": {itoa(cs[0].ID)}}); code != 303 || loc != "/contacts" {
-			t.Fatalf("removing: %d", code)
+		// The last address asks first, on a page that needs no script; only the second
+		// button removes it.
+		remove := url.Values{"csrf": {csrf}, "id": {itoa(cs[0].ID)}}
+		code, page, loc := b.send("POST", "/contacts/remove", remove)
+		if code != 303 || !strings.HasPrefix(loc, "/contacts?remove=") || !strings.Contains(page, `id="confirm-remove"`) ||
+			!strings.Contains(page, "laatste werkende meldingsadres") || !strings.Contains(page, `name="confirm" value="yes"`) {
+			t.Fatalf("removing the last address must ask first: %d %s\n%s", code, loc, page)
+		}
+		if left, _ := s.Contacts(ctx, alpha.ID); len(left) != 1 {
+			t.Fatalf("the question removed it already: %+v", left)
+		}
+		remove.Set("confirm", "yes")
+		if code, page, loc := b.send("POST", "/contacts/remove", remove); code != 303 || loc != "/contacts" || !strings.Contains(page, "geen werkend meldingsadres") {
+			t.Fatalf("removing, confirmed: %d %s\n%s", code, loc, page)
 		}
 		if left, _ := s.Contacts(ctx, alpha.ID); len(left) != 0 {
 			t.Fatalf("after removing: %+v", left)
+		}
+		// The audit log names the address, not its id.
+		if log, _ := s.AuditLog(ctx, alpha.ID, 1); len(log) != 1 || log[0].Action != "contact.remove" || log[0].Detail != "csirt@alpha.example" {
+			t.Fatalf("audit: %+v", log)
 		}
 	})
 }
@@ -106,7 +122,7 @@ func TestSecurityTxtOffersOnlyFromAValidFile(t *testing.T) {
 	client := securityTxtServerOf(t, func() string { return body.Load().(string) })
 	pb := portalSetupWith(t, storetest.Open(t, "sqlite"), func(p *Portal) { p.UseHTTPClient(client) })
 	b, csrf := signedIn(t, pb)
-	if code, _, _ := b.do("POST", "/assets", url.Values{"csrf": {csrf}, "value": {"alpha.example"}}); code != 200 {
+	if code, _, _ := b.do("POST", "/assets", url.Values{"csrf": {csrf}, "value": {"alpha.example"}}); code != 303 {
 		t.Fatal("adding the domain")
 	}
 	scenarios := []struct {
@@ -145,8 +161,8 @@ func TestSecurityTxtOffersOnlyFromAValidFile(t *testing.T) {
 			lang = sc.lang
 		}
 		body.Store(sc.body)
-		code, page, _ := b.do("POST", "/contacts/securitytxt", url.Values{"csrf": {csrf}, "domain": {"alpha.example"}})
-		if code != 200 {
+		code, page, _ := b.send("POST", "/contacts/securitytxt", url.Values{"csrf": {csrf}, "domain": {"alpha.example"}})
+		if code != 303 {
 			t.Errorf("%s: %d", sc.name, code)
 			continue
 		}

@@ -36,7 +36,11 @@ const maxDomains = 500
 
 // domains lists the organisation's domains with the TXT record that proves each.
 func (p *Portal) domains(w http.ResponseWriter, r *http.Request, req request) {
-	p.renderDomains(w, r, req, http.StatusOK, "", false)
+	msg, failed := "", false
+	if f := p.takeFlash(w, r, req); f != nil {
+		msg, failed = f.Message, f.Failed
+	}
+	p.renderDomains(w, r, req, http.StatusOK, msg, failed)
 }
 
 func (p *Portal) renderDomains(w http.ResponseWriter, r *http.Request, req request, status int, msg string, failed bool) {
@@ -98,7 +102,7 @@ func (p *Portal) checkDomain(w http.ResponseWriter, r *http.Request, req request
 	domain := strings.ToLower(strings.TrimSpace(r.FormValue("domain")))
 	c, err := p.registry.Challenge(ctx, u.OrgID, domain)
 	if errors.Is(err, registry.ErrNotRegistered) {
-		http.NotFound(w, r)
+		p.notFound(w, r)
 		return
 	}
 	if err != nil {
@@ -106,15 +110,15 @@ func (p *Portal) checkDomain(w http.ResponseWriter, r *http.Request, req request
 		return
 	}
 	if r.FormValue("start") != "" {
-		p.renderDomains(w, r, req, http.StatusOK, p.t(r, "Publish the TXT record below, then press Check."), false)
+		p.redirectWith(w, r, req, "/domains", flash{Message: p.t(r, "Publish the TXT record below, then press Check.")})
 		return
 	}
 	c, err = p.registry.CheckDomain(ctx, p.resolver, c, u.ID)
 	if err != nil {
 		p.log.Warn("checking a domain", "domain", domain, "err", err)
-		p.renderDomains(w, r, req, http.StatusBadGateway, p.t(r, "The DNS could not be asked just now; nothing changed. Try again in a few minutes."), true)
+		p.redirectWith(w, r, req, "/domains", flash{Message: p.t(r, "The DNS could not be asked just now; nothing changed. Try again in a few minutes."), Failed: true})
 		return
 	}
 	// What the check found comes from the registry in English: a key of the catalog.
-	p.renderDomains(w, r, req, http.StatusOK, domain+": "+p.t(r, c.Detail)+".", c.State != store.ChallengeVerified)
+	p.redirectWith(w, r, req, "/domains", flash{Message: domain + ": " + p.t(r, c.Detail) + ".", Failed: c.State != store.ChallengeVerified})
 }

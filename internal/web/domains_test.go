@@ -19,19 +19,19 @@ func TestDomainVerification(t *testing.T) {
 		dnsSrv := dnstest.Start(t)
 		pb := portalSetupWith(t, s, func(p *Portal) { p.UseResolver(verify.NewResolver(dnsSrv.Addr())) })
 		b, csrf := signedIn(t, pb)
-		if code, _, _ := b.do("POST", "/assets", url.Values{"csrf": {csrf}, "value": {"*.alpha.example"}}); code != 200 {
+		if code, _, _ := b.do("POST", "/assets", url.Values{"csrf": {csrf}, "value": {"*.alpha.example"}}); code != 303 {
 			t.Fatalf("add: %d", code)
 		}
-		code, page, _ := b.do("POST", "/domains/check", url.Values{"csrf": {csrf}, "domain": {"alpha.example"}, "start": {"1"}})
+		code, page, _ := b.send("POST", "/domains/check", url.Values{"csrf": {csrf}, "domain": {"alpha.example"}, "start": {"1"}})
 		token := regexp.MustCompile(`_baken-challenge\.alpha\.example\. TXT (?:"|&#34;)(baken-verify=[a-z2-7]+)`).FindStringSubmatch(page)
-		if code != 200 || token == nil {
+		if code != 303 || token == nil {
 			t.Fatalf("start: %d\n%s", code, page)
 		}
-		if code, page, _ := b.do("POST", "/domains/check", url.Values{"csrf": {csrf}, "domain": {"alpha.example"}}); code != 200 || !strings.Contains(page, "nog geen TXT-record met de code") {
+		if code, page, _ := b.send("POST", "/domains/check", url.Values{"csrf": {csrf}, "domain": {"alpha.example"}}); code != 303 || !strings.Contains(page, "nog geen TXT-record met de code") {
 			t.Fatalf("before publishing: %d\n%s", code, page)
 		}
 		dnsSrv.SetTXT("_baken-challenge.alpha.example", token[1])
-		if code, page, _ := b.do("POST", "/domains/check", url.Values{"csrf": {csrf}, "domain": {"alpha.example"}}); code != 200 || !strings.Contains(page, "het TXT-record bevat de code") || !strings.Contains(page, "<td>bewezen: ") {
+		if code, page, _ := b.send("POST", "/domains/check", url.Values{"csrf": {csrf}, "domain": {"alpha.example"}}); code != 303 || !strings.Contains(page, "het TXT-record bevat de code") || !strings.Contains(page, "<td>bewezen: ") {
 			t.Fatalf("after publishing: %d\n%s", code, page)
 		}
 		alpha, _ := s.Organisation(ctx, "a")

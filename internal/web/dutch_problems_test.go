@@ -29,17 +29,17 @@ func TestProblemsInTheReadersLanguage(t *testing.T) {
 		post := func(path string, form url.Values) func() (int, string) {
 			form.Set("csrf", csrf)
 			return func() (int, string) {
-				code, page, _ := b.do("POST", path, form)
+				code, page, _ := b.send("POST", path, form)
 				return code, page
 			}
 		}
 		uploadFile := func(content string) func() (int, string) {
 			return func() (int, string) { return upload(t, b, csrf, "assets.csv", content) }
 		}
-		if code, _ := post("/assets", url.Values{"value": {"alpha.example"}})(); code != 200 {
+		if code, _ := post("/assets", url.Values{"value": {"alpha.example"}})(); code != 303 {
 			t.Fatalf("adding the domain: %d", code)
 		}
-		if code, _ := post("/domains/check", url.Values{"domain": {"alpha.example"}, "start": {"1"}})(); code != 200 {
+		if code, _ := post("/domains/check", url.Values{"domain": {"alpha.example"}, "start": {"1"}})(); code != 303 {
 			t.Fatalf("starting the domain's challenge: %d", code)
 		}
 
@@ -49,19 +49,19 @@ func TestProblemsInTheReadersLanguage(t *testing.T) {
 			status int
 			nl, en string
 		}{
-			{"a bad row of an upload", uploadFile("asset\nnew.alpha.example\n192.0.2.1/24\n"), 422,
+			{"a bad row of an upload", uploadFile("asset\nnew.alpha.example\n192.0.2.1/24\n"), 303,
 				`regel 3: "192.0.2.1/24" heeft hostbits gezet; bedoelt u 192.0.2.0/24?`,
 				`line 3: "192.0.2.1/24" has host bits set; did you mean 192.0.2.0/24?`},
-			{"an asset added, a problem within a problem", post("/assets", url.Values{"value": {"localhost"}}), 422,
+			{"an asset added, a problem within a problem", post("/assets", url.Values{"value": {"localhost"}}), 303,
 				`regel 2: domein "localhost": een domeinnaam heeft minstens twee labels nodig, zoals example.nl`,
 				`line 2: domain "localhost": a domain name needs at least two labels, like example.nl`},
-			{"a file without its header", uploadFile("value\nx.alpha.example\n"), 422,
+			{"a file without its header", uploadFile("value\nx.alpha.example\n"), 303,
 				`Er is niets geïmporteerd: de kopregel heeft geen kolom "asset" (wel: value)`,
 				`Nothing was imported: the header row has no "asset" column (it has: value)`},
-			{"a line of a security.txt", post("/contacts/securitytxt", url.Values{"domain": {"alpha.example"}}), 200,
+			{"a line of a security.txt", post("/contacts/securitytxt", url.Values{"domain": {"alpha.example"}}), 303,
 				`regel 1: Contact "security@alpha.example" is geen URI: schrijf mailto:security@alpha.example`,
 				`line 1: Contact "security@alpha.example" is not a URI: write mailto:security@alpha.example`},
-			{"a check of a domain", post("/domains/check", url.Values{"domain": {"alpha.example"}}), 200,
+			{"a check of a domain", post("/domains/check", url.Values{"domain": {"alpha.example"}}), 303,
 				"alpha.example: nog geen TXT-record met de code.",
 				"alpha.example: no TXT record with the token yet."},
 		}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -15,7 +14,6 @@ import (
 	"golang.org/x/text/message/catalog"
 
 	"github.com/baken-cert/baken/internal/asset"
-	"github.com/baken-cert/baken/internal/auth"
 	"github.com/baken-cert/baken/internal/store"
 )
 
@@ -77,9 +75,24 @@ func pageFuncs(code string, p *message.Printer) template.FuncMap {
 		// verification says a state in words; proof says how one asset is proven.
 		"verification": func(v asset.Verification) string { return translateProblem(p, asset.Proof{State: v}.Describe()) },
 		"proof":        func(a store.Asset) string { return translateProblem(p, a.Proof().Describe()) },
-		"lang":         func() string { return code },
-		"languages":    func() []languageName { return languages },
-		"here":         func(path, csrf string) languageSwitch { return languageSwitch{Here: path, CSRF: csrf} },
+		"role": func(role string) string {
+			if label, ok := roleLabels[role]; ok {
+				return p.Sprintf(label)
+			}
+			return readable(role)
+		},
+		"kind": func(k any) string {
+			if label, ok := kindLabels[asset.Kind(fmt.Sprint(k))]; ok {
+				return p.Sprintf(label)
+			}
+			return readable(fmt.Sprint(k))
+		},
+		"report":    func(identifier string) string { return reportLabel(code, identifier) },
+		"nav":       navFor,
+		"lang":      func() string { return code },
+		"languages": func() []languageName { return languages },
+		"here":      func(path, csrf string) languageSwitch { return languageSwitch{Here: path, CSRF: csrf} },
+		"join":      strings.Join,
 	}
 }
 
@@ -161,25 +174,12 @@ func (v *views) render(w http.ResponseWriter, r *http.Request, status int, name 
 	}
 }
 
-func (v *views) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if !errors.Is(err, context.Canceled) && !errors.Is(err, auth.ErrBusy) {
-		v.log.Error("serving a page", "path", r.URL.Path, "err", err)
-	}
-	if errors.Is(err, auth.ErrBusy) {
-		// Too many password checks at once: the client may come back in a moment.
-		w.Header().Set("Retry-After", "5")
-		http.Error(w, v.t(r, "Baken is very busy right now; please try again in a few seconds."), http.StatusServiceUnavailable)
-		return
-	}
-	http.Error(w, v.t(r, "Something went wrong; please try again later."), http.StatusInternalServerError)
-}
-
 // setLanguage stores the language a signed-in user chose with the switch, audited, and
 // sends them back to the page they were on.
 func (p *Portal) setLanguage(w http.ResponseWriter, r *http.Request, req request) {
 	code := r.FormValue("language")
 	if !p.speaks(code) {
-		http.Error(w, p.t(r, "Unknown language."), http.StatusBadRequest)
+		p.errorPage(w, r, http.StatusBadRequest, p.t(r, "Unknown language."))
 		return
 	}
 	u := req.session.User

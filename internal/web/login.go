@@ -140,7 +140,7 @@ func (p *Portal) code(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	http.Redirect(w, r, p.afterLogin(w, r), http.StatusSeeOther)
 }
 
 // held says why a second step may not be tried now: the account is locked, or the
@@ -172,6 +172,7 @@ func (p *Portal) completeLogin(w http.ResponseWriter, r *http.Request, plain str
 	p.throttle.Success(u.Email, ipOf(r))
 	p.store.LoginSucceeded(ctx, u.ID)
 	p.audit(ctx, u, "login", ipOf(r))
+	p.keepLoginLanguage(r, u)
 	p.setCookie(w, newPlain, sessionLife)
 	return nil
 }

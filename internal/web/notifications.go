@@ -31,7 +31,7 @@ func (p *Portal) notificationRoutes(mux *routeTable) {
 func (p *Portal) memberOnly(h func(http.ResponseWriter, *http.Request, request)) http.Handler {
 	return p.signedIn(func(w http.ResponseWriter, r *http.Request, req request) {
 		if req.session.User.OrgID == 0 {
-			http.Error(w, p.t(r, "This page is for the users of an organisation."), http.StatusForbidden)
+			p.errorPage(w, r, http.StatusForbidden, p.t(r, "This page is for the users of an organisation."))
 			return
 		}
 		h(w, r, req)
@@ -119,7 +119,7 @@ func (p *Portal) ownNotification(w http.ResponseWriter, r *http.Request, req req
 		return n, false
 	}
 	if err != nil || ticket == "" || n.OrgID != req.session.User.OrgID || !shownToOrg(n) {
-		http.NotFound(w, r)
+		p.notFound(w, r)
 		return store.Notification{}, false
 	}
 	return n, true
@@ -203,6 +203,9 @@ func (p *Portal) notification(w http.ResponseWriter, r *http.Request, req reques
 			if t, err := time.Parse(time.RFC3339Nano, row[i]); err == nil && c.Key == "time.source" {
 				row[i] = t.UTC().Format(time.DateTime)
 			}
+			if c.Key == "classification.identifier" && row[i] != "" {
+				row[i] = reportLabel(p.lang(r), row[i])
+			}
 		}
 		page.Rows = append(page.Rows, row)
 		// Classifications that share a course of action show it once.
@@ -267,7 +270,7 @@ func (p *Portal) notificationFeedback(w http.ResponseWriter, r *http.Request, re
 	}
 	kind := r.FormValue("kind")
 	if !validKind(kind) {
-		http.Error(w, p.t(r, "Unknown kind of feedback."), http.StatusBadRequest)
+		p.errorPage(w, r, http.StatusBadRequest, p.t(r, "Unknown kind of feedback."))
 		return
 	}
 	ctx := r.Context()

@@ -10,18 +10,23 @@ import (
 const maxOrganisations = 200
 
 type organisationsPage struct {
-	CSRF string
-	User store.User
-	Rows []organisationRow
+	CSRF        string
+	User        store.User
+	Rows        []organisationRow
+	Unreachable []organisationRow // without a working notification address
 }
 
 type organisationRow struct {
 	Ref, Name, Parent                               string
 	Assets, Verified, Unverified, Pending, Contacts int
+	Working                                         int // addresses the mail server takes
+	Refused                                         []string
 }
 
 // organisations shows analysts every organisation with the verification state of its
-// assets: what is proven, what is not, what waits for them.
+// assets (what is proven, what is not, what waits for them) and, first, those that no
+// notification reaches: without an address, or whose every address the mail server
+// refuses.
 func (p *Portal) organisations(w http.ResponseWriter, r *http.Request, req request) {
 	ctx := r.Context()
 	orgs, err := p.store.Organisations(ctx, store.OrgFilter{Limit: maxOrganisations})
@@ -54,7 +59,17 @@ func (p *Portal) organisations(w http.ResponseWriter, r *http.Request, req reque
 			return
 		}
 		row.Contacts = len(cs)
+		for _, c := range cs {
+			if working(c) {
+				row.Working++
+			} else {
+				row.Refused = append(row.Refused, c.Email)
+			}
+		}
 		page.Rows = append(page.Rows, row)
+		if row.Working == 0 {
+			page.Unreachable = append(page.Unreachable, row)
+		}
 	}
 	p.render(w, r, http.StatusOK, "organisations.html", page)
 }

@@ -53,7 +53,7 @@ func (p *Portal) orgList(w http.ResponseWriter, r *http.Request, req request) {
 	ctx := r.Context()
 	u := req.session.User
 	if req.ownOrgID == 0 {
-		http.Error(w, p.t(r, "This page is for the users of an organisation."), http.StatusForbidden)
+		p.errorPage(w, r, http.StatusForbidden, p.t(r, "This page is for the users of an organisation."))
 		return
 	}
 	own, err := p.store.OrganisationByID(ctx, req.ownOrgID)
@@ -74,7 +74,7 @@ func (p *Portal) orgList(w http.ResponseWriter, r *http.Request, req request) {
 func (p *Portal) orgSwitch(w http.ResponseWriter, r *http.Request, req request) {
 	ctx := r.Context()
 	if req.ownOrgID == 0 {
-		http.NotFound(w, r)
+		p.notFound(w, r)
 		return
 	}
 	own, err := p.store.OrganisationByID(ctx, req.ownOrgID)
@@ -86,7 +86,7 @@ func (p *Portal) orgSwitch(w http.ResponseWriter, r *http.Request, req request) 
 	if ref := r.FormValue("org"); ref != own.Ref {
 		target, err = p.store.Organisation(ctx, ref)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && target.ParentRef != own.Ref) {
-			http.NotFound(w, r)
+			p.notFound(w, r)
 			return
 		}
 		if err != nil {

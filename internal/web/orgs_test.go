@@ -52,7 +52,7 @@ func TestIntermediary(t *testing.T) {
 		}
 		_, page, _ = b.do("GET", "/assets", nil)
 		csrf = regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)[1]
-		if code, _, _ := b.do("POST", "/assets", url.Values{"csrf": {csrf}, "value": {"managed.alpha.example"}}); code != 200 {
+		if code, _, _ := b.do("POST", "/assets", url.Values{"csrf": {csrf}, "value": {"managed.alpha.example"}}); code != 303 {
 			t.Fatalf("adding for Alpha: %d", code)
 		}
 		alpha, _ := s.Organisation(ctx, "a")

@@ -46,6 +46,7 @@ type passkeysPage struct {
 	CSRF      string
 	Available bool // the public URL names a host, so browsers make passkeys for it
 	Keys      []passkeyRow
+	Flash     *flash
 }
 
 type passkeyRow struct {
@@ -59,7 +60,7 @@ func (p *Portal) passkeyPage(w http.ResponseWriter, r *http.Request, req request
 		p.fail(w, r, err)
 		return
 	}
-	page := passkeysPage{User: req.session.User, CSRF: req.csrf, Available: p.passkeys != nil}
+	page := passkeysPage{User: req.session.User, CSRF: req.csrf, Available: p.passkeys != nil, Flash: p.takeFlash(w, r, req)}
 	for _, k := range keys {
 		row := passkeyRow{ID: k.ID, Name: k.Name, Created: k.CreatedAt.Format(time.DateTime)}
 		if !k.LastUsedAt.IsZero() {
@@ -116,9 +117,17 @@ func (p *Portal) finishPasskey(w http.ResponseWriter, r *http.Request, req reque
 func (p *Portal) removePasskey(w http.ResponseWriter, r *http.Request, req request) {
 	u := req.session.User
 	id, _ := strconv.ParseInt(r.FormValue("id"), 10, 64)
+	name := strconv.FormatInt(id, 10)
+	if keys, err := p.store.Passkeys(r.Context(), u.ID); err == nil {
+		for _, k := range keys {
+			if k.ID == id {
+				name = k.Name
+			}
+		}
+	}
 	err := p.store.DeletePasskey(r.Context(), u.ID, id, store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: req.ownOrgID,
-		Action: "passkey.remove", Detail: strconv.FormatInt(id, 10)})
-	p.changed(w, r, err, "/account/passkeys")
+		Action: "passkey.remove", Detail: name})
+	p.changed(w, r, req, err, "/account/passkeys", flash{Message: p.t(r, "The passkey %s is removed.", name)})
 }
 
 // firstStep returns the session of a login that passed the password and waits for its
@@ -187,14 +196,14 @@ func (p *Portal) finishPasskeyLogin(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"next": "/"})
+	writeJSON(w, http.StatusOK, map[string]string{"next": p.afterLogin(w, r)})
 }
 
 // beginCeremony starts a WebAuthn ceremony with the user's passkeys, keeps its state on
 // the session and sends the browser its options.
 func (p *Portal) beginCeremony(w http.ResponseWriter, r *http.Request, sessionHash string, userID int64, begin func([]store.Passkey) ([]byte, string, error)) {
 	if p.passkeys == nil {
-		http.NotFound(w, r)
+		p.notFound(w, r)
 		return
 	}
 	keys, err := p.store.Passkeys(r.Context(), userID)
@@ -224,7 +233,7 @@ func (p *Portal) beginCeremony(w http.ResponseWriter, r *http.Request, sessionHa
 // itself and ok is false.
 func (p *Portal) ceremony(w http.ResponseWriter, r *http.Request, sessionHash string, userID int64, answer any) ([]store.Passkey, string, bool) {
 	if p.passkeys == nil {
-		http.NotFound(w, r)
+		p.notFound(w, r)
 		return nil, "", false
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxPasskeyAnswer))

@@ -117,6 +117,7 @@ type request struct {
 	session  store.Session
 	csrf     string
 	ownOrgID int64
+	token    string // the session's plain token: the secret that signs its flash
 }
 
 // signedIn lets a request through only with a session that passed both factors, and a
@@ -130,6 +131,7 @@ func (p *Portal) signedIn(h func(http.ResponseWriter, *http.Request, request)) h
 				p.fail(w, r, err)
 				return
 			}
+			p.rememberDeepLink(w, r)
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
 		}
@@ -137,8 +139,10 @@ func (p *Portal) signedIn(h func(http.ResponseWriter, *http.Request, request)) h
 		if r.Method == http.MethodPost && !p.readForm(w, r) {
 			return
 		}
+		csrf := auth.CSRFToken([]byte(plain), "csrf")
+		r = withNav(r, navFor(sess.User, csrf, r.URL.Path))
 		if r.Method == http.MethodPost && !auth.CheckCSRF([]byte(plain), "csrf", csrfOf(r)) {
-			http.Error(w, p.t(r, "This form has expired or did not come from Baken: reload the page and try again."), http.StatusForbidden)
+			p.errorPage(w, r, http.StatusForbidden, p.t(r, "This form has expired or did not come from Baken: reload the page and try again."))
 			return
 		}
 		own := sess.User.OrgID
@@ -146,7 +150,7 @@ func (p *Portal) signedIn(h func(http.ResponseWriter, *http.Request, request)) h
 			p.fail(w, r, err)
 			return
 		}
-		h(w, r, request{session: sess, csrf: auth.CSRFToken([]byte(plain), "csrf"), ownOrgID: own})
+		h(w, r, request{session: sess, csrf: csrf, ownOrgID: own, token: plain})
 	})
 }
 
@@ -225,16 +229,17 @@ func (p *Portal) audit(ctx context.Context, u store.User, action, detail string)
 	}
 }
 
-// changed answers a form that changed something: back to the page to, or 404 when what
-// the form named is not the user's to change (ErrNotFound), or an error page.
-func (p *Portal) changed(w http.ResponseWriter, r *http.Request, err error, to string) {
+// changed answers a form that changed something: back to the page to with the flash
+// done, or 404 when what the form named is not the user's to change (ErrNotFound), or
+// an error page.
+func (p *Portal) changed(w http.ResponseWriter, r *http.Request, req request, err error, to string, done flash) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		http.NotFound(w, r)
+		p.notFound(w, r)
 	case err != nil:
 		p.fail(w, r, err)
 	default:
-		http.Redirect(w, r, to, http.StatusSeeOther)
+		p.redirectWith(w, r, req, to, done)
 	}
 }
 

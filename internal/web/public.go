@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -111,6 +112,17 @@ func (p *Public) feedbackForm(w http.ResponseWriter, r *http.Request) {
 	if kind := r.URL.Query().Get("kind"); validKind(kind) {
 		page.Kind = feedbackCount{Kind: kind, Label: feedbackLabels[kind]}
 	}
+	// After the button (POST-redirect-GET): thanks, when that kind was indeed recorded.
+	if kind := r.URL.Query().Get("recorded"); validKind(kind) {
+		fb, err := p.store.Feedback(r.Context(), n.ID)
+		if err != nil {
+			p.fail(w, r, err)
+			return
+		}
+		if fb[kind] > 0 {
+			page.Kind, page.Done = feedbackCount{Kind: kind, Label: feedbackLabels[kind]}, true
+		}
+	}
 	p.render(w, r, http.StatusOK, "feedback.html", page)
 }
 
@@ -121,27 +133,27 @@ func (p *Public) feedback(w http.ResponseWriter, r *http.Request) {
 	}
 	kind := r.FormValue("kind")
 	if !validKind(kind) {
-		http.Error(w, p.t(r, "Unknown kind of feedback."), http.StatusBadRequest)
+		p.errorPage(w, r, http.StatusBadRequest, p.t(r, "Unknown kind of feedback."))
 		return
 	}
 	if err := p.store.AddFeedback(r.Context(), n.ID, kind, p.now()); err != nil {
 		p.fail(w, r, err)
 		return
 	}
-	p.render(w, r, http.StatusOK, "feedback.html", feedbackPage{Sender: p.senderName, Ticket: n.Ticket, Token: r.PathValue("token"),
-		Kind: feedbackCount{Kind: kind, Label: feedbackLabels[kind]}, Done: true})
+	// A reload of the thanks records nothing again.
+	http.Redirect(w, r, "/feedback/"+url.PathEscape(r.PathValue("token"))+"?recorded="+kind, http.StatusSeeOther)
 }
 
 // notification finds the notification of a feedback token, or answers 404.
 func (p *Public) notification(w http.ResponseWriter, r *http.Request) (store.Notification, bool) {
 	token := r.PathValue("token")
 	if len(token) < 16 {
-		http.NotFound(w, r)
+		p.notFound(w, r)
 		return store.Notification{}, false
 	}
 	n, err := p.store.NotificationBy(r.Context(), "", token)
 	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
+		p.notFound(w, r)
 		return n, false
 	}
 	if err != nil {

@@ -49,9 +49,10 @@ func TestPublicPagesInBothLanguages(t *testing.T) {
 		{"feedback form in Dutch", dutch, "GET", "/feedback/" + n.FeedbackToken + "?kind=false-positive", nil, "Bevestig: Vals positief", "Confirm"},
 		{"feedback in Dutch", dutch, "POST", "/feedback/" + n.FeedbackToken, url.Values{"kind": {"false-positive"}}, "Dank u wel, uw feedback (Vals positief) is vastgelegd.", "recorded"},
 		{"an unknown kind in English", english, "POST", "/feedback/" + n.FeedbackToken, url.Values{"kind": {"spam"}}, "Unknown kind of feedback.", ""},
+		{"thanks for feedback nobody gave", english, "GET", "/feedback/" + n.FeedbackToken + "?recorded=not-useful", nil, "Useful", "has been recorded"},
 	}
 	for _, sc := range scenarios {
-		_, page, _ := sc.who.do(sc.method, sc.path, sc.form)
+		_, page, _ := sc.who.send(sc.method, sc.path, sc.form)
 		if !strings.Contains(page, sc.want) || (sc.notWant != "" && strings.Contains(page, sc.notWant)) {
 			t.Errorf("%s: want %q, not %q\n%s", sc.name, sc.want, sc.notWant, page)
 		}

@@ -70,7 +70,7 @@ func (p *Portal) enrolPage(r *http.Request, u store.User) (setupPage, error) {
 	if page.URI, err = totpLink(uri); err != nil {
 		return page, err
 	}
-	png, err := qrcode.Encode(uri, qrcode.Medium, 256)
+	png, err := qrcode.Encode(uri, qrcode.Medium, -6) // 6 pixels a module: sharp at any size
 	if err != nil {
 		return page, fmt.Errorf("the QR code of the TOTP secret: %w", err)
 	}
@@ -283,7 +283,7 @@ func (p *Portal) sessions(w http.ResponseWriter, r *http.Request, req request) {
 func (p *Portal) revoke(w http.ResponseWriter, r *http.Request, req request) {
 	err := p.store.DeleteSession(r.Context(), req.session.User.ID, r.FormValue("id"))
 	if errors.Is(err, store.ErrNotFound) {
-		http.NotFound(w, r)
+		p.notFound(w, r)
 		return
 	}
 	if err != nil {

@@ -127,7 +127,7 @@ func TestLastAdministrator(t *testing.T) {
 	b := newBrowser(t, pb.base)
 	pb.logIn(t, b, "root@cert.example", pb.setUp(t, b, "root@cert.example"))
 	_, page, _ := b.do("GET", "/users", nil)
-	csrf := csrfOfPage(t, page)
+	csrf := csrfIn(t, page)
 	if !strings.Contains(page, "admin@alpha.example") || !strings.Contains(page, "analyst@cert.example") {
 		t.Fatalf("an administrator's list:\n%s", page)
 	}
@@ -161,7 +161,7 @@ func TestLastAdministrator(t *testing.T) {
 }
 
 // csrfOfPage is the CSRF token of a page's forms.
-func csrfOfPage(t *testing.T, page string) string {
+func csrfIn(t *testing.T, page string) string {
 	t.Helper()
 	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)
 	if m == nil {

@@ -45,7 +45,11 @@ type userRow struct {
 }
 
 func (p *Portal) usersForm(w http.ResponseWriter, r *http.Request, req request) {
-	p.renderUsers(w, r, req, http.StatusOK, "", false)
+	msg, failed := "", false
+	if f := p.takeFlash(w, r, req); f != nil {
+		msg, failed = f.Message, f.Failed
+	}
+	p.renderUsers(w, r, req, http.StatusOK, msg, failed)
 }
 
 // renderUsers shows the users the viewer manages, with a message (failed: an error).
@@ -54,7 +58,7 @@ func (p *Portal) renderUsers(w http.ResponseWriter, r *http.Request, req request
 	u := req.session.User
 	actor := account.ActorOf(u)
 	if account.Grantable(actor) == nil {
-		http.Error(w, p.t(r, "Only administrators invite users."), http.StatusForbidden)
+		p.errorPage(w, r, http.StatusForbidden, p.t(r, "Only administrators invite users."))
 		return
 	}
 	page := usersPage{CSRF: req.csrf, User: u, Roles: account.Grantable(actor), Admin: u.Role == store.RoleAdmin, Message: msg, Failed: failed}
@@ -117,7 +121,7 @@ func (p *Portal) invite(w http.ResponseWriter, r *http.Request, req request) {
 	u := req.session.User
 	actor := account.ActorOf(u)
 	if account.Grantable(actor) == nil {
-		http.Error(w, p.t(r, "Only administrators invite users."), http.StatusForbidden)
+		p.errorPage(w, r, http.StatusForbidden, p.t(r, "Only administrators invite users."))
 		return
 	}
 	addr, err := registry.NormaliseEmail(r.FormValue("email"))
@@ -125,32 +129,32 @@ func (p *Portal) invite(w http.ResponseWriter, r *http.Request, req request) {
 	in := store.UserInput{Email: addr, Role: role, Language: r.FormValue("language")}
 	switch {
 	case err != nil:
-		p.renderUsers(w, r, req, http.StatusUnprocessableEntity, p.t(r, "That is not an e-mail address."), true)
+		p.redirectWith(w, r, req, "/users", flash{Message: p.t(r, "That is not an e-mail address."), Failed: true})
 		return
 	case !slices.Contains(account.Grantable(actor), role):
-		p.renderUsers(w, r, req, http.StatusForbidden, p.t(r, "You cannot give the role %s.", role), true)
+		p.redirectWith(w, r, req, "/users", flash{Message: p.t(r, "You cannot give the role %s.", role), Failed: true})
 		return
 	}
 	if account.IsOrgRole(role) && u.Role == store.RoleAdmin {
 		org, err := p.store.Organisation(ctx, strings.TrimSpace(r.FormValue("org")))
 		if err != nil {
-			p.renderUsers(w, r, req, http.StatusUnprocessableEntity, p.t(r, "No organisation with that reference."), true)
+			p.redirectWith(w, r, req, "/users", flash{Message: p.t(r, "No organisation with that reference."), Failed: true})
 			return
 		}
 		in.OrgID = org.ID
 	}
 	if p.mail == nil {
-		p.renderUsers(w, r, req, http.StatusServiceUnavailable, p.t(r, "No mail server is configured (BAKEN_SMTP_URL): invitations cannot be sent; use baken user create."), true)
+		p.redirectWith(w, r, req, "/users", flash{Message: p.t(r, "No mail server is configured (BAKEN_SMTP_URL): invitations cannot be sent; use baken user create."), Failed: true})
 		return
 	}
 	created, plain, err := p.accounts.Invite(ctx, actor, in)
 	if errors.Is(err, store.ErrConflict) {
 		// Someone invited before who never set up: the way on is a new invitation.
 		if x, err := p.accounts.UserByEmail(ctx, actor, addr); err == nil && !x.Ready() {
-			p.renderUsers(w, r, req, http.StatusConflict, p.t(r, "%s was invited before but has not set up their account: send a new invitation from the list.", addr), true)
+			p.redirectWith(w, r, req, "/users", flash{Message: p.t(r, "%s was invited before but has not set up their account: send a new invitation from the list.", addr), Failed: true})
 			return
 		}
-		p.renderUsers(w, r, req, http.StatusConflict, p.t(r, "%s has an account already.", addr), true)
+		p.redirectWith(w, r, req, "/users", flash{Message: p.t(r, "%s has an account already.", addr), Failed: true})
 		return
 	}
 	if err != nil {
@@ -159,10 +163,10 @@ func (p *Portal) invite(w http.ResponseWriter, r *http.Request, req request) {
 	}
 	if err := p.sendInvitation(ctx, created, plain); err != nil {
 		p.log.Error("sending an invitation", "to", addr, "err", err)
-		p.renderUsers(w, r, req, http.StatusBadGateway, p.t(r, "The account was made but the invitation could not be sent: %v", err), true)
+		p.redirectWith(w, r, req, "/users", flash{Message: p.t(r, "The account was made but the invitation could not be sent: %v", err), Failed: true})
 		return
 	}
-	p.renderUsers(w, r, req, http.StatusOK, p.t(r, "Invitation sent to %s.", addr), false)
+	p.redirectWith(w, r, req, "/users", flash{Message: p.t(r, "Invitation sent to %s.", addr), Failed: false})
 }
 
 // sendInvitation e-mails a new user their set-up link, in their language.

@@ -107,6 +107,17 @@ func NetworkOwnerAdvice(lang Language, c event.Classification) Course {
 	return makeCourse(lang, lookup(c), courseFacts{}, true)
 }
 
+// IdentifierTitle returns the short name of the threat a report identifier stands for
+// (open-smb: "SMB open to the internet"), when the catalogue has advice of its own for
+// it, for pages that show people words rather than codes.
+func IdentifierTitle(lang Language, identifier string) (string, bool) {
+	e, ok := catalogue.byIdentifier[strings.ToLower(strings.TrimSpace(identifier))]
+	if !ok {
+		return "", false
+	}
+	return placeholders(lang, e, courseFacts{}).Replace(e.title.in(lang)), true
+}
+
 // lookup returns the advice entry for c: by identifier, then type, then taxonomy.
 func lookup(c event.Classification) *entry {
 	if e, ok := catalogue.byIdentifier[strings.ToLower(c.Identifier)]; ok {

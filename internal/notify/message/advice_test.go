@@ -177,3 +177,18 @@ func TestFormatInt(t *testing.T) {
 		}
 	}
 }
+
+func TestIdentifierTitle(t *testing.T) {
+	t.Parallel()
+	if got, ok := IdentifierTitle(English, "OPEN-SMB "); !ok || got == "" || strings.Contains(got, "{") {
+		t.Errorf("open-smb in English: %q, %v", got, ok)
+	}
+	nl, _ := IdentifierTitle(Dutch, "open-smb")
+	en, _ := IdentifierTitle(English, "open-smb")
+	if nl == en {
+		t.Errorf("the Dutch and English titles are the same: %q", nl)
+	}
+	if got, ok := IdentifierTitle(English, "no-such-report"); ok || got != "" {
+		t.Errorf("an unknown identifier: %q, %v", got, ok)
+	}
+}

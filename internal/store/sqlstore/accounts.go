@@ -67,6 +67,13 @@ func (s *DB) User(ctx context.Context, id int64) (store.User, error) {
 	return scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`, id))
 }
 
+// CountUsers implements store.AccountStore.
+func (s *DB) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
+	return n, err
+}
+
 // UserByEmail implements store.AccountStore.
 func (s *DB) UserByEmail(ctx context.Context, email string) (store.User, error) {
 	return scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = $1`, strings.ToLower(email)))

@@ -12,6 +12,9 @@ import (
 func TestAccounts(t *testing.T) {
 	ForEachEngine(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
+		if n, err := s.CountUsers(ctx); err != nil || n != 0 {
+			t.Fatalf("users of an empty database: %d %v", n, err)
+		}
 		u, err := s.CreateUser(ctx, store.UserInput{Email: "Admin@CERT.example", Role: store.RoleAdmin, Language: "en", Now: t0},
 			store.TokenInput{Hash: "setup-hash", Purpose: "setup", ExpiresAt: t0.Add(time.Hour)}, store.AuditEntry{At: t0, Action: "user.create", Detail: "admin@cert.example"})
 		if err != nil || u.Email != "admin@cert.example" || u.Ready() {
@@ -20,6 +23,9 @@ func TestAccounts(t *testing.T) {
 		if _, err := s.CreateUser(ctx, store.UserInput{Email: "admin@cert.example", Role: store.RoleAdmin, Now: t0},
 			store.TokenInput{Hash: "other", Purpose: "setup", ExpiresAt: t0}, store.AuditEntry{Action: "x"}); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("the same address twice: %v", err)
+		}
+		if n, err := s.CountUsers(ctx); err != nil || n != 1 {
+			t.Fatalf("users after one was created: %d %v", n, err)
 		}
 		if _, err := s.TokenUser(ctx, "setup-hash", "setup", t0.Add(2*time.Hour)); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("an expired token: %v", err)

@@ -96,7 +96,7 @@ func qrSecret(secret *string) chromedp.Action {
 		if err != nil {
 			return err
 		}
-		res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+		res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true})
 		if err != nil {
 			return fmt.Errorf("decoding the QR code: %w", err)
 		}
@@ -119,6 +119,50 @@ func screenshot(t *testing.T, name string) chromedp.Action {
 		os.MkdirAll(dir, 0o755)
 		return os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644)
 	})
+}
+
+// The widths every page is looked at: a desktop screen and a 390 px phone.
+const (
+	desktopWidth, desktopHeight = 1200, 900
+	phoneWidth, phoneHeight     = 390, 844
+)
+
+// overflow is the script that finds what makes a page wider than its window: nothing,
+// when the page scrolls only down (wide tables scroll inside their own box).
+const overflow = `(() => {
+  const root = document.documentElement;
+  if (root.scrollWidth <= root.clientWidth) return "";
+  const wide = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect();
+    if (r.right > root.clientWidth + 1 && !el.closest(".table")) wide.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className ? "." + el.className : "") + " (" + Math.round(r.right) + " px)");
+  }
+  return root.scrollWidth + " px wide in " + root.clientWidth + " px: " + wide.slice(0, 8).join(", ");
+})()`
+
+// look checks the page on a phone and on a desktop: no horizontal scrolling of the page
+// on either; it saves both screenshots (name-390, name).
+func look(t *testing.T, name string) chromedp.Action {
+	check := func(width string) chromedp.Action {
+		return chromedp.ActionFunc(func(ctx context.Context) error {
+			var wide string
+			if err := chromedp.Evaluate(overflow, &wide).Do(ctx); err != nil {
+				return err
+			}
+			if wide != "" {
+				var url string
+				chromedp.Location(&url).Do(ctx)
+				t.Errorf("%s (%s) at %s: the page scrolls sideways: %s", name, url, width, wide)
+			}
+			return nil
+		})
+	}
+	return chromedp.Tasks{
+		chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateMobile), chromedp.Sleep(100 * time.Millisecond),
+		check("390 px"), screenshot(t, name+"-390"),
+		chromedp.EmulateReset(), chromedp.EmulateViewport(desktopWidth, desktopHeight), chromedp.Sleep(100 * time.Millisecond),
+		check("desktop width"), screenshot(t, name),
+	}
 }
 
 // TestPortalInABrowser: the first administrator sets up their account and invites an
@@ -212,9 +256,18 @@ func TestPortalInABrowser(t *testing.T) {
 		totp(), chromedp.Submit("#code", chromedp.ByQuery), chromedp.WaitVisible("#recovery-codes", chromedp.ByQuery))
 	// Finishing the set-up signed the administrator in: both factors were just proven.
 	run("administrator is signed in", chromedp.Click(`a[href="/"]`, chromedp.ByQuery), waitText("main", "Overzicht", &page))
+	// Every page of the CERT's people, and an error page, at both widths.
+	for _, pg := range []struct{ path, want, name string }{
+		{"/organisations", "Werkende adressen", "a3-organisations"}, {"/review", "Beoordelen", "a4-review"},
+		{"/approvals", "Wacht op bewijs", "a5-approvals"}, {"/audit", "ingericht", "a6-audit"},
+		{"/account/sessions", "sessies", "a7-sessions"}, {"/no/such/page", "Pagina niet gevonden", "a8-not-found"},
+		{"/verify", "Digital Trust Center", "a9-verify"}, {"/reset", "E-mail", "a10-reset"},
+	} {
+		run(pg.path, chromedp.Navigate(base+pg.path), waitText("body", pg.want, &page), look(t, pg.name))
+	}
 	run("invite", chromedp.Navigate(base+"/users"), chromedp.SendKeys("#email", "admin@alpha.example", chromedp.ByQuery),
 		chromedp.SetValue("#role", "org-admin", chromedp.ByQuery), chromedp.SendKeys("#org", "alpha", chromedp.ByQuery),
-		screenshot(t, "00-invite"), chromedp.Submit("#email", chromedp.ByQuery), waitText("main", "Uitnodiging verstuurd", &page))
+		look(t, "00-invite"), chromedp.Submit("#email", chromedp.ByQuery), waitText("main", "Uitnodiging verstuurd", &page))
 	invitation := mail.WaitFor(1, 10*time.Second)
 	if len(invitation) != 1 {
 		t.Fatal("no invitation e-mail")
@@ -225,37 +278,35 @@ func TestPortalInABrowser(t *testing.T) {
 		t.Fatalf("invitation:\n%s", body)
 	}
 	plain = m[1]
-	run("set-up page", chromedp.Navigate(base+"/setup/"+plain), qrSecret(&secret), screenshot(t, "01-setup"),
-		chromedp.EmulateViewport(390, 844), screenshot(t, "01-setup-390px"), chromedp.EmulateViewport(1200, 900))
+	run("set-up page", chromedp.Navigate(base+"/setup/"+plain), qrSecret(&secret), look(t, "01-setup"))
 	var shown string
 	run("the same secret on a reload", chromedp.Reload(), chromedp.Text("#secret", &shown, chromedp.ByQuery))
 	if strings.ReplaceAll(shown, " ", "") != secret {
 		t.Fatalf("the page shows %q, its QR code %q", shown, secret)
 	}
 	run("set-up", chromedp.SendKeys("#password", password, chromedp.ByQuery), chromedp.SendKeys("#password2", password, chromedp.ByQuery),
-		totp(), chromedp.Submit("#code", chromedp.ByQuery), chromedp.WaitVisible("#recovery-codes", chromedp.ByQuery), screenshot(t, "02-recovery-codes"),
-		chromedp.EmulateViewport(390, 844), screenshot(t, "02-recovery-codes-390px"), chromedp.EmulateViewport(1200, 900))
+		totp(), chromedp.Submit("#code", chromedp.ByQuery), chromedp.WaitVisible("#recovery-codes", chromedp.ByQuery), look(t, "02-recovery-codes"))
 	var copyLabel string
 	run("the copy button", chromedp.WaitVisible("#copy-codes", chromedp.ByQuery), chromedp.Text("#copy-codes", &copyLabel, chromedp.ByQuery))
 	if copyLabel != "De herstelcodes kopiëren" {
 		t.Fatalf("the copy button says %q", copyLabel)
 	}
-	run("signed in after the set-up", chromedp.Click(`a[href="/"]`, chromedp.ByQuery), waitText("main", "Alpha B.V.", &page), screenshot(t, "04-home"))
+	run("signed in after the set-up", chromedp.Click(`a[href="/"]`, chromedp.ByQuery), waitText("main", "Alpha B.V.", &page), look(t, "04-home"))
 	if !strings.Contains(page, "Alpha B.V.") {
 		t.Fatalf("home page:\n%s", page)
 	}
-	run("add a domain", chromedp.Navigate(base+"/assets"), chromedp.SendKeys("#value", "*.alpha.example", chromedp.ByQuery),
-		chromedp.Submit("#value", chromedp.ByQuery), waitText("main", "1 toegevoegd", &page))
+	run("add a domain", chromedp.Navigate(base+"/assets"), look(t, "04b-assets"), chromedp.SendKeys("#value", "*.alpha.example", chromedp.ByQuery),
+		chromedp.Submit("#value", chromedp.ByQuery), waitText("main", "1 toegevoegd", &page), look(t, "04c-asset-added"))
 	if !strings.Contains(page, "*.alpha.example") {
 		t.Fatalf("assets after adding:\n%s", page)
 	}
 	var record string
-	run("get a code", chromedp.Navigate(base+"/domains"), chromedp.Click(`button[name="start"]`, chromedp.ByQuery),
-		chromedp.WaitVisible("code", chromedp.ByQuery), chromedp.Text("code", &record, chromedp.ByQuery))
+	run("get a code", chromedp.Navigate(base+"/domains"), look(t, "04d-domains"), chromedp.Click(`button[name="start"]`, chromedp.ByQuery),
+		chromedp.WaitVisible("code", chromedp.ByQuery), chromedp.Text("code", &record, chromedp.ByQuery), look(t, "04e-domain-code"))
 	token := strings.Trim(record[strings.Index(record, "TXT ")+4:], `"`)
 	dnsSrv.SetTXT("_baken-challenge.alpha.example", token)
 	run("check the domain", chromedp.Submit("td form", chromedp.ByQuery), waitText("main", "bevat de code", &page),
-		screenshot(t, "05-domain-verified"))
+		look(t, "05-domain-verified"))
 	if !strings.Contains(page, "bewezen") {
 		t.Fatalf("domains after the check:\n%s", page)
 	}
@@ -264,7 +315,7 @@ func TestPortalInABrowser(t *testing.T) {
 	}
 	run("upload", chromedp.Navigate(base+"/assets"), chromedp.SetUploadFiles("#file", []string{upload}, chromedp.ByQuery),
 		chromedp.Submit("#file", chromedp.ByQuery), chromedp.WaitVisible("#rejected", chromedp.ByQuery),
-		chromedp.Text("#rejected", &page, chromedp.ByQuery), screenshot(t, "06-upload-with-a-bad-row"))
+		chromedp.Text("#rejected", &page, chromedp.ByQuery), look(t, "06-upload-with-a-bad-row"))
 	if !strings.Contains(page, "regel 3") || !strings.Contains(page, "192.0.2.0/24") {
 		t.Fatalf("upload result: %s", page)
 	}
@@ -284,9 +335,9 @@ func TestPortalInABrowser(t *testing.T) {
 		t.Fatalf("%d e-mails, want the invitation and the notification", mail.Count())
 	}
 	var csvText, location string
-	run("notification", chromedp.Navigate(base+"/notifications"), screenshot(t, "07-notifications"),
+	run("notification", chromedp.Navigate(base+"/notifications"), look(t, "07-notifications"),
 		chromedp.Click("tbody a", chromedp.ByQuery), waitText("main", "192.0.2.10", &page),
-		screenshot(t, "08-notification"), chromedp.Location(&location),
+		look(t, "08-notification"), chromedp.Location(&location),
 		// The download link, fetched as a download would be: with the browser's own
 		// session cookie.
 		chromedp.ActionFunc(func(ctx context.Context) error {
@@ -311,7 +362,7 @@ func TestPortalInABrowser(t *testing.T) {
 		t.Fatalf("notification page or CSV lacks the system:\n%s\n%s", page, csvText)
 	}
 	run("feedback", chromedp.Click(`button[value="useful"]`, chromedp.ByQuery), waitText("main", "vastgelegd", &page),
-		screenshot(t, "09-feedback"))
+		look(t, "09-feedback"))
 	ns, _ := a.Store.Notifications(ctx, store.NotificationFilter{OrgID: org.ID})
 	fb, _ := a.Store.Feedback(ctx, ns[0].ID)
 	if fb["useful"] != 1 {
@@ -322,11 +373,23 @@ func TestPortalInABrowser(t *testing.T) {
 	var lang string
 	run("switch to English", chromedp.Click(`nav.languages button[value="en"]`, chromedp.ByQuery),
 		waitText("main", "Mark as resolved", &page), chromedp.AttributeValue("html", "lang", &lang, nil, chromedp.ByQuery),
-		screenshot(t, "10-notification-in-english"))
+		look(t, "10-notification-in-english"))
 	if lang != "en" || strings.Contains(page, "Markeren als opgelost") {
 		t.Fatalf("after switching to English: lang=%q\n%s", lang, page)
 	}
-	run("English from then on", chromedp.Navigate(base+"/assets"), waitText("main", "Upload a file", &page))
+	run("English from then on", chromedp.Navigate(base+"/assets"), waitText("main", "Upload a file", &page), look(t, "10b-assets-in-english"))
+	// The organisation's other pages, at both widths; the last address asks before it goes.
+	for _, pg := range []struct{ path, want, name string }{
+		{"/contacts", "soc@alpha.example", "10c-contacts"}, {"/users", "Invite someone", "10d-users"},
+		{"/orgs", "Act for", "10e-orgs"}, {"/account/sessions", "Your sessions", "10f-sessions"},
+	} {
+		run(pg.path, chromedp.Navigate(base+pg.path), waitText("main", pg.want, &page), look(t, pg.name))
+	}
+	run("remove the last address", chromedp.Navigate(base+"/contacts"), chromedp.Click(`form[action="/contacts/remove"] button`, chromedp.ByQuery),
+		waitText("main", "Remove it anyway?", &page), look(t, "10g-confirm-last-address"))
+	if cs, _ := a.Store.Contacts(ctx, org.ID); len(cs) != 1 {
+		t.Fatalf("the question removed the address already: %+v", cs)
+	}
 	if u, _ := a.Store.UserByEmail(ctx, "admin@alpha.example"); u.Language != "en" {
 		t.Fatalf("the stored language: %q", u.Language)
 	}
@@ -340,10 +403,10 @@ func TestPortalInABrowser(t *testing.T) {
 		return err
 	}), chromedp.Navigate(base+"/account/passkeys"), chromedp.WaitVisible(`button[data-passkey="register"]`, chromedp.ByQuery),
 		chromedp.SendKeys("#passkey-name", "Chromium", chromedp.ByQuery), chromedp.Click(`button[data-passkey="register"]`, chromedp.ByQuery),
-		waitText("main", "Chromium", &page), screenshot(t, "11-passkeys"))
+		waitText("main", "Chromium", &page), look(t, "11-passkeys"))
 	run("log out and in with the passkey", chromedp.Navigate(base+"/"), chromedp.Click(`form[action="/logout"] button`, chromedp.ByQuery),
-		chromedp.WaitVisible("#email", chromedp.ByQuery), chromedp.SendKeys("#email", "admin@alpha.example", chromedp.ByQuery),
-		chromedp.SendKeys("#password", password, chromedp.ByQuery), screenshot(t, "03-login"), chromedp.Submit("#password", chromedp.ByQuery),
+		chromedp.WaitVisible("#email", chromedp.ByQuery), look(t, "12-login-in-english"), chromedp.SendKeys("#email", "admin@alpha.example", chromedp.ByQuery),
+		chromedp.SendKeys("#password", password, chromedp.ByQuery), look(t, "03-login"), chromedp.Submit("#password", chromedp.ByQuery),
 		chromedp.WaitVisible(`button[data-passkey="login"]`, chromedp.ByQuery), chromedp.Click(`button[data-passkey="login"]`, chromedp.ByQuery),
 		waitText("main", "Alpha B.V.", &page), chromedp.Location(&location))
 	if location != base+"/" {
@@ -360,8 +423,7 @@ func TestPortalInABrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	row := `tr[data-user="late@alpha.example"] `
-	run("users", chromedp.Navigate(base+"/users"), waitText("#users", "invitation expired", &page), screenshot(t, "12-users"),
-		chromedp.EmulateViewport(390, 844), screenshot(t, "12-users-390px"), chromedp.EmulateViewport(1200, 900))
+	run("users", chromedp.Navigate(base+"/users"), waitText("#users", "invitation expired", &page), look(t, "13-users"))
 	run("re-invite", chromedp.Click(row+`button[name="reinvite"]`, chromedp.ByQuery), waitText("main", "Invitation sent to late@alpha.example", &page))
 	if got := mail.WaitFor(3, 10*time.Second); len(got) != 3 || got[2].To[0] != "late@alpha.example" {
 		t.Fatalf("the new invitation: %d e-mails", len(got))
@@ -369,7 +431,7 @@ func TestPortalInABrowser(t *testing.T) {
 	run("change the role", chromedp.SetValue(row+"select", "org-admin", chromedp.ByQuery), chromedp.Click(row+`button[name="change-role"]`, chromedp.ByQuery),
 		waitText("main", "late@alpha.example is now org-admin", &page))
 	run("disable", chromedp.Click(row+`button[name="disable"]`, chromedp.ByQuery), waitText("main", "late@alpha.example is disabled", &page),
-		waitText(row+"td:nth-child(3)", "disabled", &page), screenshot(t, "13-user-disabled"))
+		waitText(row+"td:nth-child(3)", "disabled", &page), look(t, "14-user-disabled"))
 	if u, _ := a.Store.UserByEmail(ctx, "late@alpha.example"); u.Role != store.RoleOrgAdmin || !u.Disabled() {
 		t.Fatalf("late@alpha.example in the store: %+v", u)
 	}
