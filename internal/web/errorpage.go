@@ -21,11 +21,11 @@ type errorView struct {
 
 // errorTitles are the headings of the error pages by status (keys of the catalog).
 var errorTitles = map[int]string{
-	http.StatusBadRequest:          "This request is not right",
-	http.StatusForbidden:           "Not allowed",
-	http.StatusNotFound:            "Page not found",
-	http.StatusMethodNotAllowed:    "Not possible this way",
-	http.StatusInternalServerError: "Something went wrong",
+	http.StatusBadRequest:            "This request is not right",
+	http.StatusForbidden:             "Not allowed",
+	http.StatusNotFound:              "Page not found",
+	http.StatusMethodNotAllowed:      "Not possible this way",
+	http.StatusInternalServerError:   "Something went wrong",
 	http.StatusRequestEntityTooLarge: "Too large",
 	http.StatusTooManyRequests:       "One at a time",
 	http.StatusServiceUnavailable:    "Busy",
