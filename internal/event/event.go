@@ -374,3 +374,19 @@ func (e *Event) Fingerprint() Fingerprint {
 	copy(f[:], h.Sum(nil))
 	return f
 }
+
+// integerFields are the harmonised fields IntelMQ holds as integers.
+var integerFields = map[string]bool{
+	"source.port": true, "destination.port": true, "source.asn": true, "destination.asn": true,
+}
+
+// TypedValue returns the value of field key as IntelMQ's harmonisation types it, for
+// JSON: ports and AS numbers as numbers, every other field as its text.
+func TypedValue(key, value string) any {
+	if integerFields[key] {
+		if n, err := strconv.ParseUint(value, 10, 32); err == nil {
+			return n
+		}
+	}
+	return value
+}
