@@ -66,8 +66,10 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 		s.Close()
 		return nil, fmt.Errorf("migrating the %s database: %w", s.Engine(), err)
 	}
-	parsers, err := ingest.NewParsers(cfg.ShadowserverSchema)
-	if err != nil {
+	// The Shadowserver schema stored with `baken shadowserver schema update`, if any:
+	// every process reads reports the same way.
+	parsers := ingest.NewParsers()
+	if err := parsers.Refresh(ctx, s); err != nil {
 		s.Close()
 		return nil, err
 	}

@@ -71,10 +71,7 @@ func RunIngest(ctx context.Context, s store.Store, dir string, orgs, assets, row
 	if err := m.Refresh(ctx); err != nil {
 		return fig, err
 	}
-	parsers, err := ingest.NewParsers("")
-	if err != nil {
-		return fig, err
-	}
+	parsers := ingest.NewParsers()
 	f, err := s.PutFeed(ctx, ingest.ShadowserverFeed())
 	if err != nil {
 		return fig, err

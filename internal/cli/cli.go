@@ -43,39 +43,41 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":             {"[flags]", "run the HTTP server and the background workers until SIGTERM", serve},
-		"migrate":           {"[flags]", "bring the database schema up to date", migrate},
-		"work":              {"[--until-idle] [flags]", "run background jobs (with --until-idle: every due job, then exit)", work},
-		"version":           {"", "print the version", printVersion},
-		"bench":             {"[--orgs N] [--assets N] [--postgres URL]", "measure start-up and import figures on generated data", benchCmd},
-		"org import":        {"[--replace] [--format csv|jsonl] [--json] FILE|-", "import organisations, contacts and assets", orgImport},
-		"org list":          {"[--parent REF] [--json]", "list organisations", orgList},
-		"org show":          {"[--json] REF", "show an organisation with its contacts and assets", orgShow},
-		"feed add":          {"--format F [--kind K] [--tlp T] [--column FIELD=COLUMN ...] NAME", "add or change a feed", feedAdd},
-		"feed list":         {"[--json]", "list the feeds", feedList},
-		"feed apply":        {"FILE", "add or change the feeds of a JSON file (configuration as code)", feedApply},
-		"ingest":            {"[--feed NAME] [--json] FILE...|-", "ingest threat feed files and match them to their owners", ingestCmd},
-		"ripe import":       {"[--json] DIR", "load the RIPE database's split dumps, for the network-owner fallback", ripeImport},
-		"rule list":         {"[--json] [--defaults]", "list the notification rules", ruleList},
-		"rule set":          {"[--feed F] [--taxonomy T] [--type T] [--identifier I] --action A [--repeat 7d] [--aggregation daily]", "add or change a rule", ruleSet},
-		"rule apply":        {"FILE", "add or change the rules of a JSON file", ruleApply},
-		"review list":       {"[--json]", "list the notifications held for review", reviewList},
-		"review show":       {"[--json] TICKET", "show a held notification", reviewShow},
-		"review approve":    {"[--advice FILE] TICKET...", "release held notifications for sending", reviewApprove},
-		"review reject":     {"TICKET...", "reject held notifications: they are never sent", reviewReject},
-		"notification list": {"[--state S] [--org REF] [--json]", "list notifications", notificationList},
-		"notification show": {"[--json] [--message] TICKET", "show a notification, its events and deliveries", notificationShow},
-		"user create":       {"--role admin|analyst|org-admin|org-member [--org REF] [--language nl|en] EMAIL", "create a portal user; prints a one-time set-up link", userCreate},
-		"user list":         {"[--org REF]", "list the portal's users, with their role and state", userList},
-		"user role":         {"EMAIL ROLE", "give a user another role", userRole},
-		"user disable":      {"EMAIL", "stop a user logging in; ends their sessions", userChange("disable", (*account.Service).Disable, "is disabled")},
-		"user enable":       {"EMAIL", "let a disabled user log in again", userChange("enable", (*account.Service).Enable, "is enabled")},
-		"user remove":       {"EMAIL", "remove a user, their sessions and passkeys", userChange("remove", (*account.Service).Remove, "is removed")},
-		"user unlock":       {"EMAIL", "unlock an account locked after failed logins", userChange("unlock", (*account.Service).Unlock, "is unlocked")},
-		"user invite":       {"EMAIL", "a new set-up link for a user who has not set up their account", userInvite},
-		"advice list":       {"", "list the analysts' own advice texts", adviceList},
-		"advice set":        {"--for TYPE|IDENTIFIER --language nl|en [--delete] FILE", "replace the built-in advice of a kind of threat", adviceSet},
-		"lookup":            {"[--json] VALUE", "who owns an IP address, domain, e-mail address or AS number", lookupCmd},
+		"serve":                      {"[flags]", "run the HTTP server and the background workers until SIGTERM", serve},
+		"migrate":                    {"[flags]", "bring the database schema up to date", migrate},
+		"work":                       {"[--until-idle] [flags]", "run background jobs (with --until-idle: every due job, then exit)", work},
+		"version":                    {"", "print the version", printVersion},
+		"bench":                      {"[--orgs N] [--assets N] [--postgres URL]", "measure start-up and import figures on generated data", benchCmd},
+		"org import":                 {"[--replace] [--format csv|jsonl] [--json] FILE|-", "import organisations, contacts and assets", orgImport},
+		"org list":                   {"[--parent REF] [--json]", "list organisations", orgList},
+		"org show":                   {"[--json] REF", "show an organisation with its contacts and assets", orgShow},
+		"feed add":                   {"--format F [--kind K] [--tlp T] [--column FIELD=COLUMN ...] NAME", "add or change a feed", feedAdd},
+		"feed list":                  {"[--json]", "list the feeds", feedList},
+		"feed apply":                 {"FILE", "add or change the feeds of a JSON file (configuration as code)", feedApply},
+		"ingest":                     {"[--feed NAME] [--json] FILE...|-", "ingest threat feed files and match them to their owners", ingestCmd},
+		"ripe import":                {"[--json] DIR", "load the RIPE database's split dumps, for the network-owner fallback", ripeImport},
+		"rule list":                  {"[--json] [--defaults]", "list the notification rules", ruleList},
+		"rule set":                   {"[--feed F] [--taxonomy T] [--type T] [--identifier I] --action A [--repeat 7d] [--aggregation daily]", "add or change a rule", ruleSet},
+		"rule apply":                 {"FILE", "add or change the rules of a JSON file", ruleApply},
+		"review list":                {"[--json]", "list the notifications held for review", reviewList},
+		"review show":                {"[--json] TICKET", "show a held notification", reviewShow},
+		"review approve":             {"[--advice FILE] TICKET...", "release held notifications for sending", reviewApprove},
+		"review reject":              {"TICKET...", "reject held notifications: they are never sent", reviewReject},
+		"notification list":          {"[--state S] [--org REF] [--json]", "list notifications", notificationList},
+		"notification show":          {"[--json] [--message] TICKET", "show a notification, its events and deliveries", notificationShow},
+		"user create":                {"--role admin|analyst|org-admin|org-member [--org REF] [--language nl|en] EMAIL", "create a portal user; prints a one-time set-up link", userCreate},
+		"user list":                  {"[--org REF]", "list the portal's users, with their role and state", userList},
+		"user role":                  {"EMAIL ROLE", "give a user another role", userRole},
+		"user disable":               {"EMAIL", "stop a user logging in; ends their sessions", userChange("disable", (*account.Service).Disable, "is disabled")},
+		"user enable":                {"EMAIL", "let a disabled user log in again", userChange("enable", (*account.Service).Enable, "is enabled")},
+		"user remove":                {"EMAIL", "remove a user, their sessions and passkeys", userChange("remove", (*account.Service).Remove, "is removed")},
+		"user unlock":                {"EMAIL", "unlock an account locked after failed logins", userChange("unlock", (*account.Service).Unlock, "is unlocked")},
+		"user invite":                {"EMAIL", "a new set-up link for a user who has not set up their account", userInvite},
+		"advice list":                {"", "list the analysts' own advice texts", adviceList},
+		"advice set":                 {"--for TYPE|IDENTIFIER --language nl|en [--delete] FILE", "replace the built-in advice of a kind of threat", adviceSet},
+		"lookup":                     {"[--json] VALUE", "who owns an IP address, domain, e-mail address or AS number", lookupCmd},
+		"shadowserver schema show":   {"[--json] [--types]", "which Shadowserver schema is in force: its version and report types", shadowserverSchemaShow},
+		"shadowserver schema update": {"FILE|-", "store a newer Shadowserver schema (intelmq.json) that every process then reads with", shadowserverSchemaUpdate},
 	}
 }
 
@@ -128,7 +130,7 @@ func Run(ctx context.Context, env Env, args []string) int {
 
 // pick finds the longest command name that args start with.
 func pick(cmds map[string]command, args []string) (string, []string) {
-	for n := min(2, len(args)); n > 0; n-- {
+	for n := min(3, len(args)); n > 0; n-- {
 		name := strings.Join(args[:n], " ")
 		if _, ok := cmds[name]; ok {
 			return name, args[n:]
@@ -145,7 +147,7 @@ func usage(w io.Writer, cmds map[string]command) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-18s %s\n", n, cmds[n].help)
+		fmt.Fprintf(w, "  %-26s %s\n", n, cmds[n].help)
 	}
 	fmt.Fprintln(w, "\nEvery command takes the configuration flags (baken serve --help lists them);\nthe BAKEN_* environment variables set the same.")
 }

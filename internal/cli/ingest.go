@@ -54,6 +54,9 @@ func ingestCmd(ctx context.Context, env Env, args []string) error {
 			failed++
 			continue
 		}
+		if rep.Detected != "" {
+			fmt.Fprintf(env.Stderr, "%s: read as %s\n", name, rep.Detected)
+		}
 		if *asJSON {
 			writeJSON(env.Stdout, rep)
 		} else {

@@ -76,6 +76,18 @@ func TestNotifyByEmail(t *testing.T) {
 			if !strings.Contains(enText, "IT supplier") {
 				t.Errorf("English text:\n%s", enText)
 			}
+			// Each message says which registered asset matched, links to itself in the
+			// portal, and names its source and kind.
+			flat := strings.Join(strings.Fields(enText), " ")
+			if en.DecodedHeader("X-Baken-Ticket") == "" {
+				t.Error("no X-Baken-Ticket header")
+			}
+			for _, want := range []string{"your 192.0.2.0/28", "http://localhost:8080/notifications/" + en.DecodedHeader("X-Baken-Ticket"),
+				"from their regular scans and lists"} {
+				if !strings.Contains(flat, want) {
+					t.Errorf("English text lacks %q:\n%s", want, enText)
+				}
+			}
 			ispText, _ := isp.Text("text/plain")
 			if !strings.Contains(ispText, "192.0.2.200") || strings.Contains(ispText, "192.0.2.10 ") {
 				t.Errorf("ISP text:\n%s", ispText)

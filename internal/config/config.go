@@ -38,9 +38,6 @@ type Config struct {
 	JobRetention time.Duration
 	// ShutdownTimeout bounds a clean stop on SIGTERM.
 	ShutdownTimeout time.Duration
-	// ShadowserverSchema is Shadowserver's machine-readable report schema (intelmq.json);
-	// empty uses the report types built into Baken.
-	ShadowserverSchema string
 	// ClaimMaxPrefixV4 and ClaimMaxPrefixV6 are the widest address ranges that the RIPE
 	// data alone proves for an organisation that registers them itself; a wider one
 	// waits for an analyst.
@@ -109,7 +106,6 @@ func (c *Config) Settings() []Setting {
 		{"BAKEN_POLL_INTERVAL", "poll-interval", "1s", "how often workers look for due jobs", false, (*durationValue)(&c.PollInterval)},
 		{"BAKEN_JOB_RETENTION", "job-retention", "168h", "how long finished jobs are kept", false, (*durationValue)(&c.JobRetention)},
 		{"BAKEN_SHUTDOWN_TIMEOUT", "shutdown-timeout", "30s", "how long a clean stop may take", false, (*durationValue)(&c.ShutdownTimeout)},
-		{"BAKEN_SHADOWSERVER_SCHEMA", "shadowserver-schema", "", "Shadowserver's report schema file (intelmq.json); empty uses the built-in report types", false, (*stringValue)(&c.ShadowserverSchema)},
 		{"BAKEN_CLAIM_MAX_PREFIX_V4", "claim-max-prefix-v4", "16", "widest IPv4 range (prefix length) the RIPE data alone proves for an organisation's own registration; wider ones wait for an analyst", false, (*intValue)(&c.ClaimMaxPrefixV4)},
 		{"BAKEN_CLAIM_MAX_PREFIX_V6", "claim-max-prefix-v6", "32", "the same for IPv6", false, (*intValue)(&c.ClaimMaxPrefixV6)},
 		{"BAKEN_UNPROVEN_QUOTA", "unproven-quota", "10000", "assets one organisation may have waiting for proof", false, (*intValue)(&c.UnprovenQuota)},

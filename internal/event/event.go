@@ -113,6 +113,12 @@ func (e *Event) Set(key, value string) error {
 		e.TLP = strings.ToUpper(value)
 	case "raw":
 		e.Raw = value
+	case "protocol.application", "protocol.transport":
+		// IntelMQ's harmonisation holds both in lower case ("http", "tcp").
+		if e.Fields == nil {
+			e.Fields = make(map[string]string)
+		}
+		e.Fields[key] = strings.ToLower(strings.TrimSpace(value))
 	default:
 		if e.Fields == nil {
 			e.Fields = make(map[string]string)
@@ -281,6 +287,11 @@ func (ep *Endpoint) set(sub, value string) error {
 	case "fqdn":
 		ep.FQDN = NormaliseHost(value)
 	case "url":
+		// IntelMQ's URL type wants a host: a bare path ("/owa/auth/x.aspx") names
+		// nothing anyone can find, so it is refused and a parser keeps it as extra.
+		if URLHost(value) == "" {
+			return fmt.Errorf("not a URL (no host): %q", value)
+		}
 		ep.URL = value
 	case "account":
 		ep.Account = value
@@ -329,7 +340,7 @@ type Fingerprint [16]byte
 func (f Fingerprint) String() string { return hex.EncodeToString(f[:]) }
 
 // Fingerprint computes the event's fingerprint from its feed, classification identifier,
-// source ip, port, fqdn, url, account and network, and source time.
+// source ip, port, fqdn, url, account and network, transport protocol and source time.
 func (e *Event) Fingerprint() Fingerprint {
 	h := sha256.New()
 	var buf [8]byte
@@ -352,7 +363,30 @@ func (e *Event) Fingerprint() Fingerprint {
 		h.Write([]byte{byte(len(network))})
 		h.Write(network)
 	}
+	// The transport comes after, also only when set: an open service found over TCP
+	// and over UDP at the same moment (LDAP, DNS) is two findings, not one. A marker
+	// byte keeps it apart from a network.
+	if t := e.Fields["protocol.transport"]; t != "" {
+		h.Write([]byte{0xff, byte(len(t))})
+		h.Write([]byte(t))
+	}
 	var f Fingerprint
 	copy(f[:], h.Sum(nil))
 	return f
+}
+
+// integerFields are the harmonised fields IntelMQ holds as integers.
+var integerFields = map[string]bool{
+	"source.port": true, "destination.port": true, "source.asn": true, "destination.asn": true,
+}
+
+// TypedValue returns the value of field key as IntelMQ's harmonisation types it, for
+// JSON: ports and AS numbers as numbers, every other field as its text.
+func TypedValue(key, value string) any {
+	if integerFields[key] {
+		if n, err := strconv.ParseUint(value, 10, 32); err == nil {
+			return n
+		}
+	}
+	return value
 }

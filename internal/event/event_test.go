@@ -345,3 +345,56 @@ func TestFingerprintStable(t *testing.T) {
 		}
 	}
 }
+
+// TestSetURLNeedsHost: URL fields hold URLs. Shadowserver's scan_exchange and sinkhole
+// HTTP reports put a bare path in their url column when the host is unknown; such a
+// value is refused (and a parser keeps it as extra), never stored as a URL.
+func TestSetURLNeedsHost(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"/owa/auth/x.js", "http://%zz/", "GET /x HTTP/1.1"} {
+		var e Event
+		if err := e.Set("destination.url", v); err == nil || e.Destination.URL != "" {
+			t.Errorf("Set(destination.url, %q) = %v, URL %q; want an error and no URL", v, err, e.Destination.URL)
+		}
+	}
+	var e Event
+	if err := e.Set("source.url", "https://mail.example.nl/owa/"); err != nil || e.Source.URL != "https://mail.example.nl/owa/" {
+		t.Errorf("Set(source.url) = %v, %q", err, e.Source.URL)
+	}
+}
+
+// TestSetProtocolLowerCase: IntelMQ holds protocol.application and protocol.transport
+// in lower case; Shadowserver's schema writes some constants otherwise ("CouchDB").
+func TestSetProtocolLowerCase(t *testing.T) {
+	t.Parallel()
+	var e Event
+	_ = e.Set("protocol.application", "CouchDB")
+	_ = e.Set("protocol.transport", " TCP")
+	if a, tr := e.Get("protocol.application"), e.Get("protocol.transport"); a != "couchdb" || tr != "tcp" {
+		t.Errorf("protocol = %q, %q; want couchdb, tcp", a, tr)
+	}
+}
+
+// TestFingerprintTransport: Shadowserver's scan_ldap_tcp and scan_ldap_udp share the
+// identifier open-ldap; the same host found over TCP and UDP at the same time is two
+// events. An event without a transport keeps the fingerprint it always had.
+func TestFingerprintTransport(t *testing.T) {
+	t.Parallel()
+	ldap := func(transport string) Event {
+		var e Event
+		for k, v := range map[string]string{"feed.name": "shadowserver", "classification.identifier": "open-ldap",
+			"source.ip": "192.0.2.10", "source.port": "389", "time.source": "2026-03-24T02:13:45Z", "protocol.transport": transport} {
+			if err := e.Set(k, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return e
+	}
+	tcp, udp, none := ldap("tcp"), ldap("udp"), ldap("")
+	if tcp.Fingerprint() == udp.Fingerprint() {
+		t.Error("LDAP over TCP and over UDP have the same fingerprint")
+	}
+	if none.Fingerprint() == tcp.Fingerprint() {
+		t.Error("an event without transport has the fingerprint of one over TCP")
+	}
+}

@@ -55,7 +55,7 @@ func (p *Parsers) CheckFeed(f *store.Feed) error {
 		return fmt.Errorf("feed %s: a csv feed needs a column mapping (--column source.ip=ip)", f.Name)
 	}
 	if o.ReportType != "" {
-		if _, ok := p.shadowserver.Report(o.ReportType); !ok {
+		if _, ok := p.Schema().Schema.Report(o.ReportType); !ok {
 			return fmt.Errorf("feed %s: unknown Shadowserver report type %q", f.Name, o.ReportType)
 		}
 	}

@@ -43,6 +43,9 @@ type Report struct {
 	store.Ingestion
 	Feed    string         `json:"feed"`
 	Rejects []store.Reject `json:"rejects,omitempty"` // the first MaxReportedRejects
+	// Detected says which report type was chosen, and why, for a file whose name did
+	// not say it (see FileType).
+	Detected string `json:"report_type_detected,omitempty"`
 }
 
 // MaxReportedRejects bounds the rejected rows a Report carries; all are in the database.
@@ -59,7 +62,11 @@ func (s *Service) Ingest(ctx context.Context, f store.Feed, name string, r io.Re
 		return Report{}, fmt.Errorf("%s: %w", name, err)
 	}
 	defer src.Close()
-	p, reportType, err := s.parsers.New(f, src.Name, src)
+	// Every process reads with the schema stored last, whoever stored it.
+	if err := s.parsers.Refresh(ctx, s.store); err != nil {
+		return Report{}, fmt.Errorf("%s: %w", name, err)
+	}
+	p, ft, err := s.parsers.New(f, src.Name, src)
 	if err != nil {
 		return Report{}, fmt.Errorf("%s: %w", name, err)
 	}
@@ -68,13 +75,13 @@ func (s *Service) Ingest(ctx context.Context, f store.Feed, name string, r io.Re
 		return Report{}, err
 	}
 	run := &run{s: s, feed: f, id: id, orgs: make(map[int64]bool)}
-	run.rec.ID, run.rec.FileName, run.rec.ReportType = id, src.Name, reportType
+	run.rec.ID, run.rec.FileName, run.rec.ReportType = id, src.Name, ft.ReportType
 	if err := run.read(ctx, p); err != nil {
 		// What the batches before the error stored stays stored, and is decided by the
 		// periodic sweep: the report says how much that is.
 		return Report{Feed: f.Name, Ingestion: run.rec}, fmt.Errorf("%s: %w", name, err)
 	}
-	rep := Report{Feed: f.Name, Ingestion: run.rec}
+	rep := Report{Feed: f.Name, Ingestion: run.rec, Detected: ft.Detected}
 	rep.Rejects = run.shown
 	rep.Ingestion, err = s.store.Ingestion(ctx, id)
 	return rep, err

@@ -54,10 +54,7 @@ func setup(t *testing.T, s store.Store, registryCSV string) *bundle {
 	if err := m.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	p, err := NewParsers("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := NewParsers()
 	f, err := s.PutFeed(ctx, store.Feed{Name: "shadowserver", Provider: "Shadowserver", Format: "shadowserver", Kind: "periodic", TLP: "AMBER"})
 	if err != nil {
 		t.Fatal(err)

@@ -1,12 +1,16 @@
 package ingest
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/baken-cert/baken/internal/feed"
 	"github.com/baken-cert/baken/internal/feed/credentials"
@@ -46,32 +50,77 @@ func ParseOptions(raw []byte) (Options, error) {
 	return o, nil
 }
 
-// parserFunc makes a parser for one file of a feed; it returns the report type, if the
-// format has such a thing.
-type parserFunc func(p *Parsers, f store.Feed, o Options, name string, r io.Reader) (feed.Parser, string, error)
+// FileType is what a parser found out about the type of a file.
+type FileType struct {
+	// ReportType is the Shadowserver report type, "" for formats without types.
+	ReportType string
+	// Detected says, for a file whose name does not say its report type, which type
+	// was chosen and why; "" when the name or the feed's report_type said it.
+	Detected string
+}
 
-// Parsers makes the parser of each feed format.
+// parserFunc makes a parser for one file of a feed.
+type parserFunc func(p *Parsers, f store.Feed, o Options, name string, r io.Reader) (feed.Parser, FileType, error)
+
+// Parsers makes the parser of each feed format. It reads Shadowserver's reports with
+// the schema in force: the one stored with `baken shadowserver schema update`, else the
+// one Baken ships; Refresh follows updates.
 type Parsers struct {
-	shadowserver *shadowserver.Schema
-	formats      map[string]parserFunc
+	schema  atomic.Pointer[SchemaInForce]
+	formats map[string]parserFunc
 }
 
-// NewParsers returns the parsers. schemaFile, when not "", is Shadowserver's schema
-// (intelmq.json), used instead of the built-in report types.
-func NewParsers(schemaFile string) (*Parsers, error) {
-	p := &Parsers{shadowserver: shadowserver.Builtin(), formats: formats()}
-	if schemaFile != "" {
-		f, err := os.Open(schemaFile)
-		if err != nil {
-			return nil, fmt.Errorf("Shadowserver schema: %w", err)
-		}
-		defer f.Close()
-		if p.shadowserver, err = shadowserver.LoadSchema(f); err != nil {
-			return nil, fmt.Errorf("Shadowserver schema %s: %w", schemaFile, err)
-		}
-	}
-	return p, nil
+// SchemaInForce is the Shadowserver schema parsers read reports with, and where it
+// comes from.
+type SchemaInForce struct {
+	Schema *shadowserver.Schema
+	// Stored is the file stored in the database; its zero value means the schema
+	// Baken ships is in force.
+	Stored  store.SchemaFile
+	version int64 // of "shadowserver-schema" when Stored was read
 }
+
+// NewParsers returns the parsers, with the Shadowserver schema Baken ships.
+func NewParsers() *Parsers {
+	p := &Parsers{formats: formats()}
+	p.schema.Store(&SchemaInForce{Schema: shadowserver.Builtin()})
+	return p
+}
+
+// SchemaStore is what Refresh reads the stored schema from.
+type SchemaStore interface {
+	Version(ctx context.Context, name string) (int64, error)
+	ShadowserverSchema(ctx context.Context) (store.SchemaFile, error)
+}
+
+// Refresh puts the Shadowserver schema stored in s in force, when it changed since the
+// last Refresh; it costs one query when it did not.
+func (p *Parsers) Refresh(ctx context.Context, s SchemaStore) error {
+	v, err := s.Version(ctx, "shadowserver-schema")
+	if err != nil {
+		return fmt.Errorf("the Shadowserver schema's version: %w", err)
+	}
+	if cur := p.schema.Load(); cur.version == v {
+		return nil
+	}
+	in := &SchemaInForce{Schema: shadowserver.Builtin(), version: v}
+	f, err := s.ShadowserverSchema(ctx)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return err
+	default:
+		if in.Schema, err = shadowserver.LoadSchema(bytes.NewReader(f.Data)); err != nil {
+			return fmt.Errorf("the Shadowserver schema stored on %s: %w", f.StoredAt.Format(time.DateOnly), err)
+		}
+		in.Stored = f
+	}
+	p.schema.Store(in)
+	return nil
+}
+
+// Schema returns the Shadowserver schema in force.
+func (p *Parsers) Schema() *SchemaInForce { return p.schema.Load() }
 
 // Formats lists the feed formats, sorted.
 func (p *Parsers) Formats() []string {
@@ -84,14 +133,14 @@ func (p *Parsers) Formats() []string {
 }
 
 // New returns the parser for one file of feed f.
-func (p *Parsers) New(f store.Feed, name string, r io.Reader) (feed.Parser, string, error) {
+func (p *Parsers) New(f store.Feed, name string, r io.Reader) (feed.Parser, FileType, error) {
 	newParser, ok := p.formats[f.Format]
 	if !ok {
-		return nil, "", fmt.Errorf("feed %s has format %q; the formats are %s", f.Name, f.Format, strings.Join(p.Formats(), ", "))
+		return nil, FileType{}, fmt.Errorf("feed %s has format %q; the formats are %s", f.Name, f.Format, strings.Join(p.Formats(), ", "))
 	}
 	o, err := ParseOptions(f.Options)
 	if err != nil {
-		return nil, "", err
+		return nil, FileType{}, err
 	}
 	return newParser(p, f, o, name, r)
 }
@@ -106,47 +155,48 @@ func formats() map[string]parserFunc {
 	}
 }
 
-func newCSV(_ *Parsers, f store.Feed, o Options, _ string, r io.Reader) (feed.Parser, string, error) {
+func newCSV(_ *Parsers, f store.Feed, o Options, _ string, r io.Reader) (feed.Parser, FileType, error) {
 	opts := csvfeed.Options{Mapping: csvfeed.Mapping(o.Columns), NoHeader: o.NoHeader, TimeLayout: o.TimeLayout,
 		FeedName: f.Name, FeedProvider: f.Provider, Classification: f.Classification, TLP: f.TLP}
 	if o.Delimiter != "" {
 		d := []rune(o.Delimiter)
 		if len(d) != 1 {
-			return nil, "", fmt.Errorf("feed %s: the delimiter must be one character, not %q", f.Name, o.Delimiter)
+			return nil, FileType{}, fmt.Errorf("feed %s: the delimiter must be one character, not %q", f.Name, o.Delimiter)
 		}
 		opts.Delimiter = d[0]
 	}
 	p, err := csvfeed.NewParser(r, opts)
-	return p, "", err
+	return p, FileType{}, err
 }
 
-func newIntelMQ(_ *Parsers, f store.Feed, _ Options, _ string, r io.Reader) (feed.Parser, string, error) {
+func newIntelMQ(_ *Parsers, f store.Feed, _ Options, _ string, r io.Reader) (feed.Parser, FileType, error) {
 	p, err := intelmq.NewParser(r, intelmq.Options{FeedName: f.Name, FeedProvider: f.Provider, Classification: f.Classification, TLP: f.TLP})
-	return p, "", err
+	return p, FileType{}, err
 }
 
-func newSTIX(_ *Parsers, f store.Feed, _ Options, _ string, r io.Reader) (feed.Parser, string, error) {
+func newSTIX(_ *Parsers, f store.Feed, _ Options, _ string, r io.Reader) (feed.Parser, FileType, error) {
 	p, err := stix.NewParser(r, stix.Options{FeedName: f.Name, FeedProvider: f.Provider, Classification: f.Classification, TLP: f.TLP})
-	return p, "", err
+	return p, FileType{}, err
 }
 
-func newCredentials(_ *Parsers, f store.Feed, _ Options, _ string, r io.Reader) (feed.Parser, string, error) {
+func newCredentials(_ *Parsers, f store.Feed, _ Options, _ string, r io.Reader) (feed.Parser, FileType, error) {
 	p, err := credentials.NewParser(r, credentials.Options{FeedName: f.Name, FeedProvider: f.Provider, Classification: f.Classification, TLP: f.TLP})
-	return p, "", err
+	return p, FileType{}, err
 }
 
-func newShadowserver(p *Parsers, _ store.Feed, o Options, name string, r io.Reader) (feed.Parser, string, error) {
+func newShadowserver(p *Parsers, _ store.Feed, o Options, name string, r io.Reader) (feed.Parser, FileType, error) {
 	var opts []shadowserver.Option
 	if o.ReportType != "" {
 		opts = append(opts, shadowserver.WithReportType(o.ReportType))
 	}
-	sp, err := shadowserver.NewParser(r, name, p.shadowserver, opts...)
+	sp, err := shadowserver.NewParser(r, name, p.Schema().Schema, opts...)
 	if err != nil {
-		return nil, "", err
+		return nil, FileType{}, err
 	}
-	rt := ""
-	if rep := sp.Report(); rep != nil {
-		rt = rep.Type
+	d := sp.Detection()
+	ft := FileType{ReportType: d.Type}
+	if d.How == shadowserver.ByHeader {
+		ft.Detected = d.String()
 	}
-	return sp, rt, nil
+	return sp, ft, nil
 }

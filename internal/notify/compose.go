@@ -32,9 +32,13 @@ type Draft struct {
 	OrgName       string // "" for a network owner
 	NetworkOwner  bool
 	Events        []event.Event
-	Advice        string            // an analyst's advice for this notification, replacing all other ("" for none)
-	Overrides     map[string]string // analysts' standing advice by classification identifier or type
-	Now           time.Time
+	// Matched is, per event, the registered asset that matched it ("" for a network
+	// owner); Kind the kind of the events' feeds, when they share one.
+	Matched   []string
+	Kind      string
+	Advice    string            // an analyst's advice for this notification, replacing all other ("" for none)
+	Overrides map[string]string // analysts' standing advice by classification identifier or type
+	Now       time.Time
 }
 
 // recipientContact is one address a recipient's notifications go to.
@@ -119,12 +123,17 @@ func (s *Service) composeChunk(ctx context.Context, recipients []string, now tim
 	for i := range plans {
 		p := &plans[i]
 		events := make([]event.Event, len(p.items))
+		matched := make([]string, len(p.items))
+		kind := p.items[0].FeedKind
 		for j, it := range p.items {
-			events[j] = EventOf(it.Data)
+			events[j], matched[j] = EventOf(it.Data), it.Asset
+			if it.FeedKind != kind {
+				kind = ""
+			}
 		}
 		for _, c := range p.contacts {
 			d := Draft{To: c.email, Language: c.language, OrgName: p.orgName, NetworkOwner: p.items[0].OrgID == 0, Events: events,
-				Overrides: overrides[c.language], Now: now}
+				Matched: matched, Kind: kind, Overrides: overrides[c.language], Now: now}
 			d.Ticket, tickets = tickets[0], tickets[1:]
 			drafts, owners = append(drafts, d), append(owners, p)
 		}

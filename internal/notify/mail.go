@@ -17,7 +17,7 @@ var FeedbackKinds = [...]string{"useful", "not-useful", "false-positive", "resol
 type MailComposer struct {
 	From       string // the sender address
 	SenderName string // the CERT's name
-	PublicURL  string // where /verify and /feedback are served
+	PublicURL  string // where /verify, /feedback and the portal's /notifications/{ticket} are served
 	// Signer, when not nil, signs every message (PGP/MIME).
 	Signer *openpgp.Entity
 }
@@ -27,7 +27,8 @@ func (m MailComposer) Compose(d Draft) (string, []byte, error) {
 	base := strings.TrimSuffix(m.PublicURL, "/")
 	data := message.Data{
 		Ticket: d.Ticket, Language: message.Language(d.Language), SenderName: m.SenderName, SenderURL: base,
-		OrgName: d.OrgName, NetworkOwner: d.NetworkOwner, Events: d.Events,
+		OrgName: d.OrgName, NetworkOwner: d.NetworkOwner, Events: d.Events, Matched: d.Matched, Kind: d.Kind,
+		PortalURL:    base + "/notifications/" + url.PathEscape(d.Ticket),
 		VerifyURL:    base + "/verify?ticket=" + url.QueryEscape(d.Ticket),
 		VerifyCode:   d.VerifyCode,
 		FeedbackURLs: make(map[string]string, len(FeedbackKinds)),

@@ -48,6 +48,22 @@ type IngestStore interface {
 	ReplaceRIPE(ctx context.Context, networks iter.Seq[RIPENetwork], asns []RIPEASN) error
 	// RIPE calls fn for every stored network and asn.
 	RIPE(ctx context.Context, network func(RIPENetwork) error, asn func(RIPEASN) error) error
+
+	// PutShadowserverSchema makes f the Shadowserver schema every process reads, in
+	// place of the one Baken ships, and grows the version "shadowserver-schema".
+	PutShadowserverSchema(ctx context.Context, f SchemaFile) error
+	// ShadowserverSchema returns the schema PutShadowserverSchema stored, or
+	// ErrNotFound when none was: the shipped one is in force.
+	ShadowserverSchema(ctx context.Context) (SchemaFile, error)
+}
+
+// SchemaFile is a Shadowserver schema file (intelmq.json) as stored.
+type SchemaFile struct {
+	Version  string    `json:"version"`   // its _meta.date_created
+	SHA256   string    `json:"sha256"`    // of Data, in hexadecimal
+	Types    int       `json:"types"`     // how many report types it has
+	Data     []byte    `json:"-"`         // the file
+	StoredAt time.Time `json:"stored_at"` // when it was stored
 }
 
 // Feed is a configured source of threat information.

@@ -155,6 +155,11 @@ type WaitingItem struct {
 	AbuseEmail string
 	Review     bool
 	Data       map[string]string
+	// Asset is the registered asset of OrgID that matched the event, as people write
+	// it ("192.0.2.0/24", "*.example.nl", "AS64496"); "" for a network owner.
+	Asset string
+	// FeedKind is the kind of the event's feed: "periodic" or "incidental".
+	FeedKind string
 }
 
 // NotificationInput is a composed notification to store.

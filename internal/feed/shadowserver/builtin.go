@@ -1,52 +1,50 @@
 package shadowserver
 
-// Builtin returns the report types Baken knows without a schema file: the open
-// services Shadowserver scans for most, vulnerable HTTP and Exchange servers, sinkhole
-// and honeypot events, compromised websites and the block list. The tables in the
-// builtin_*.go files copy Shadowserver's schema of 2026-03-24 mapping for mapping;
-// TestBuiltinMatchesSchema checks them against the schema file. For every other report
-// type, load the schema file with LoadSchema.
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"sync"
+)
+
+// builtinSchema is Shadowserver's schema as Baken ships it: see schema/README.md.
 //
-// Each call returns a new Schema, which the caller may keep and share: a Schema is
-// never changed after it is made.
-func Builtin() *Schema {
-	s, err := NewSchema(builtinReports())
+//go:embed schema/intelmq.json
+var builtinSchema []byte
+
+// BuiltinSchemaFile returns the schema file Baken ships, as Shadowserver published it.
+func BuiltinSchemaFile() []byte { return bytes.Clone(builtinSchema) }
+
+// builtin parses the shipped schema once: a Schema never changes after it is made, so
+// every caller may share it.
+var builtin = sync.OnceValue(func() *Schema {
+	s, err := LoadSchema(bytes.NewReader(builtinSchema))
 	if err != nil {
-		panic("shadowserver: built-in schema: " + err.Error()) // a bug in the tables
+		panic("shadowserver: the shipped schema: " + err.Error()) // TestBuiltin fails first
 	}
 	return s
+})
+
+// Builtin returns the report types Baken knows without configuration: every report type
+// of the Shadowserver schema shipped in schema/intelmq.json. A newer schema is loaded
+// with LoadSchema. The Schema is shared: never change it.
+func Builtin() *Schema { return builtin() }
+
+// Version returns the schema's _meta.date_created ("2026-03-24T15:31:20Z"), "" when
+// the file has none.
+func (s *Schema) Version() string { return s.version }
+
+// ChangeLog returns the schema's _meta.change_log: what its last revision changed.
+func (s *Schema) ChangeLog() []string { return append([]string(nil), s.changeLog...) }
+
+// schemaMeta is the "_meta" object of Shadowserver's schema.
+type schemaMeta struct {
+	DateCreated string   `json:"date_created"`
+	ChangeLog   []string `json:"change_log"`
 }
 
-func builtinReports() []Report {
-	return []Report{
-		// Open and accessible services.
-		scanFTP(), scanSMB(), scanRDP(), scanTelnet(), scanVNC(), scanSSH(), scanSSL(),
-		scanSNMP(), scanNTP(), scanNTPMonitor(), scanDNS(), scanSSDP(), scanMemcached(),
-		scanLDAPUDP(), scanLDAPTCP(), scanMQTT(), scanMSSQL(), scanMySQL(), scanPostgres(),
-		scanRedis(), scanElasticsearch(), scanHTTP(), scanCWMP(), scanSMTP(),
-		// Vulnerable and compromised systems.
-		scanHTTPVulnerable(), scanExchange(), compromisedWebsite(), blocklist(),
-		// Infected hosts seen by sinkholes, and attackers seen by honeypots.
-		event4Sinkhole(), event6Sinkhole(), event4SinkholeHTTP(), event6SinkholeHTTP(),
-		event4HoneypotBruteForce(), event4HoneypotDarknet(), event4HoneypotHTTPScan(),
-	}
-}
-
-// requiredIPPort are the required mappings of most scan reports.
-func requiredIPPort() []Mapping {
-	return []Mapping{
-		{"time.source", "timestamp", AddUTCToTimestamp},
-		{"source.ip", "ip", ValidateIP},
-		{"source.port", "port", ConvertInt},
-	}
-}
-
-// requiredSrcIPPort are the required mappings of event reports, which name the
-// infected or attacking host src_ip.
-func requiredSrcIPPort() []Mapping {
-	return []Mapping{
-		{"time.source", "timestamp", AddUTCToTimestamp},
-		{"source.ip", "src_ip", ValidateIP},
-		{"source.port", "src_port", ConvertInt},
-	}
+func decodeMeta(msg json.RawMessage) (schemaMeta, error) {
+	var m schemaMeta
+	err := json.Unmarshal(msg, &m)
+	return m, err
 }

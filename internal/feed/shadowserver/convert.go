@@ -166,10 +166,12 @@ func convertTime(v string, _ row) (string, bool, error) {
 	return event.FormatTime(t), true, nil
 }
 
-// dateLayouts are the extra date forms of HTTP headers and certificates.
+// dateLayouts are the extra date forms of HTTP headers and certificates, without the
+// day of the week, which dropWeekday removes first.
 var dateLayouts = [...]string{
-	time.RFC1123, time.RFC1123Z, time.RFC850, time.ANSIC, time.UnixDate,
-	"Jan _2 15:04:05 2006 MST", "Mon, _2 Jan 2006 15:04:05 MST", "2006-01-02T15:04:05Z0700",
+	"_2 Jan 2006 15:04:05 MST", "_2 Jan 2006 15:04:05 -0700", "02-Jan-06 15:04:05 MST",
+	"_2-Jan-2006 15:04:05 MST", "Jan _2 15:04:05 2006", "Jan _2 15:04:05 MST 2006",
+	"Jan _2 15:04:05 2006 MST", "2006-01-02T15:04:05Z0700", "_2 Jan 2006 15:04 MST",
 }
 
 func convertDate(v string, r row) (string, bool, error) {
@@ -177,12 +179,36 @@ func convertDate(v string, r row) (string, bool, error) {
 	if err == nil {
 		return out, ok, nil
 	}
+	d := dropWeekday(strings.TrimSpace(v))
 	for _, layout := range dateLayouts {
-		if t, perr := time.Parse(layout, strings.TrimSpace(v)); perr == nil {
+		if t, perr := time.Parse(layout, d); perr == nil {
 			return event.FormatTime(t), true, nil
 		}
 	}
 	return "", false, err
+}
+
+// weekdays are the days of the week, in lower case.
+var weekdays = [...]string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+// dropWeekday removes a leading day of the week, however abbreviated ("Thu", "Thur",
+// "Thurs", "Thursday", with or without a comma): servers write them all, and Go's
+// layouts know only "Mon" and "Monday". The day adds nothing the date does not say.
+func dropWeekday(v string) string {
+	word, rest, ok := strings.Cut(v, " ")
+	if !ok {
+		return v
+	}
+	word = strings.ToLower(strings.TrimSuffix(word, ","))
+	if len(word) < 2 {
+		return v
+	}
+	for _, day := range weekdays {
+		if strings.HasPrefix(day, word) {
+			return strings.TrimSpace(rest)
+		}
+	}
+	return v
 }
 
 func validateIP(v string, _ row) (string, bool, error) {
@@ -250,12 +276,24 @@ func categoryOrDetail(v string, r row) (string, bool, error) {
 }
 
 // exchange returns a scan_exchange conversion: one value for servers with a web shell,
-// another for servers that are only vulnerable.
+// another for servers that are only vulnerable. IntelMQ compares the whole tag with
+// "exchange;webshell"; Shadowserver's tags list more ("exchange;webshell;cve-..."), so a
+// web shell among the tags, in any order, is what counts.
 func exchange(webshell, vulnerable string) convertFunc {
 	return func(v string, _ row) (string, bool, error) {
-		if v == "exchange;webshell" {
+		if hasTag(v, "webshell") {
 			return webshell, true, nil
 		}
 		return vulnerable, true, nil
 	}
+}
+
+// hasTag reports whether the ";"-separated tags of v hold tag, in any case.
+func hasTag(v, tag string) bool {
+	for t := range strings.SplitSeq(v, ";") {
+		if strings.EqualFold(strings.TrimSpace(t), tag) {
+			return true
+		}
+	}
+	return false
 }

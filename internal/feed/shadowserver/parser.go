@@ -28,8 +28,8 @@ type options struct {
 // become events, and the copy costs.
 func WithRaw() Option { return func(o *options) { o.raw = true } }
 
-// WithReportType sets the report type (or schema key) instead of detecting it from the
-// file name and header.
+// WithReportType sets the report type (or schema key) of files whose name does not say
+// it: the feed's report_type option. A file named for another type is refused.
 func WithReportType(name string) Option { return func(o *options) { o.reportType = name } }
 
 // Parser reads one Shadowserver CSV report. It implements feed.Parser.
@@ -38,9 +38,10 @@ func WithReportType(name string) Option { return func(o *options) { o.reportType
 // trailing optional columns (Shadowserver's own samples do; IntelMQ reads them as
 // empty), but not a required one, and may not have more fields than the header.
 type Parser struct {
-	rs   *records
-	plan *plan // nil for an empty file
-	raw  bool
+	rs        *records
+	plan      *plan // nil for an empty file
+	raw       bool
+	detection Detection
 
 	subject  event.Subject
 	valid    bool   // Next succeeded: there is a current row
@@ -79,17 +80,10 @@ func NewParser(r io.Reader, fileName string, schema *Schema, opts ...Option) (*P
 		header[i] = strings.TrimSpace(string(f))
 	}
 
-	typ := o.reportType
-	if typ == "" {
-		var ok bool
-		if typ, ok = schema.DetectType(fileName, header); !ok {
-			return nil, fmt.Errorf("shadowserver %s: the report type is not in the schema, judging by the file name and the header", fileName)
-		}
+	if p.detection, err = schema.Detect(fileName, o.reportType, header); err != nil {
+		return nil, fmt.Errorf("shadowserver %s: %w", fileName, err)
 	}
-	rep, ok := schema.Report(typ)
-	if !ok {
-		return nil, fmt.Errorf("shadowserver %s: report type %q is not in the schema", fileName, typ)
-	}
+	rep, _ := schema.Report(p.detection.Type)
 	if p.plan, err = compile(rep, header); err != nil {
 		return nil, fmt.Errorf("shadowserver %s: %w", fileName, err)
 	}
@@ -104,6 +98,10 @@ func (p *Parser) Report() *Report {
 	}
 	return p.plan.report
 }
+
+// Detection returns the report type the parser reads and how it was found; the zero
+// Detection for an empty file.
+func (p *Parser) Detection() Detection { return p.detection }
 
 // Header returns the column names of the file, nil for an empty file.
 func (p *Parser) Header() []string {

@@ -19,7 +19,7 @@ func TestNewParserErrors(t *testing.T) {
 		opts             []Option
 		wantErr          string
 	}{
-		{"unknown type", "report.csv", "a,b\n1,2\n", nil, "the report type is not in the schema"},
+		{"unknown type", "report.csv", "a,b\n1,2\n", nil, "the file name does not say the report type"},
 		{"forced unknown type", "report.csv", smbHeader, []Option{WithReportType("scan_nothing")}, `report type "scan_nothing" is not in the schema`},
 		{"missing required column", "scan_smb.csv", "timestamp,ip,asn\n", []Option{WithReportType("scan_smb")}, `the header lacks column "port"`},
 		{"column twice", "scan_smb.csv", "timestamp,ip,port,ip\n", nil, `the header names column "ip" twice`},

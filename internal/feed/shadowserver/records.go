@@ -14,8 +14,8 @@ const maxRecord = 4 << 20
 // records reads CSV records (RFC 4180) from a stream without allocating per record. A
 // record is usually one line, cut in place inside the bufio buffer: its fields point into
 // that buffer and stay valid until the next call to next. Quoted fields with doubled
-// quotes are unescaped into a scratch buffer; records whose quoted fields span lines
-// are assembled in rec. Bare quotes inside unquoted fields are kept as text, as
+// or backslash-escaped quotes are unescaped into a scratch buffer; records whose quoted
+// fields span lines are assembled in rec. Bare quotes inside unquoted fields are kept as text, as
 // Python's csv module (which IntelMQ uses) does.
 type records struct {
 	br       *bufio.Reader
@@ -143,6 +143,7 @@ const (
 	stUnquoted          // inside an unquoted field
 	stQuoted            // inside a quoted field
 	stQuote             // just after a quote inside a quoted field
+	stEscape            // just after a backslash inside a quoted field
 )
 
 // quoteState returns the quoting state after line, starting from state. A record ends
@@ -163,9 +164,14 @@ func quoteState(state int, line []byte) int {
 				state = stFieldStart
 			}
 		case stQuoted:
-			if c == '"' {
+			switch c {
+			case '"':
 				state = stQuote
+			case '\\':
+				state = stEscape
 			}
+		case stEscape:
+			state = stQuoted
 		case stQuote:
 			switch c {
 			case '"':
@@ -177,8 +183,11 @@ func quoteState(state int, line []byte) int {
 			}
 		}
 	}
-	if state == stQuote {
+	switch state {
+	case stQuote:
 		return stFieldStart
+	case stEscape:
+		return stQuoted
 	}
 	return state
 }
@@ -215,17 +224,12 @@ func (rs *records) split(rec []byte) (done bool, bad int) {
 			return false, 0
 		}
 		field := rec[i+1 : j]
-		if j+1 < n && rec[j+1] == '"' {
-			// Doubled quotes: unescape into scratch, keeping one quote of each pair.
+		if rec[j] == '\\' || j+1 < n && rec[j+1] == '"' {
+			// Escaped quotes, doubled or after a backslash: unescape into scratch.
 			start := len(rs.scratch)
-			for j+1 < n && rec[j+1] == '"' {
-				rs.scratch = append(rs.scratch, rec[i+1:j+1]...)
-				i = j + 1
-				if j = closingQuote(rec, i+1); j == n {
-					return false, 0
-				}
+			if j = rs.unescape(rec, i+1); j == n {
+				return false, 0
 			}
-			rs.scratch = append(rs.scratch, rec[i+1:j]...)
 			field = rs.scratch[start:len(rs.scratch):len(rs.scratch)]
 		}
 		rs.fields = append(rs.fields, field)
@@ -240,10 +244,37 @@ func (rs *records) split(rec []byte) (done bool, bad int) {
 	}
 }
 
-// closingQuote returns the position of the first quote in rec from i, len(rec) if none.
+// closingQuote returns the position of the first quote or backslash in rec from i,
+// len(rec) if none: where a quoted field may end or holds an escape.
 func closingQuote(rec []byte, i int) int {
-	for i < len(rec) && rec[i] != '"' {
+	for i < len(rec) && rec[i] != '"' && rec[i] != '\\' {
 		i++
 	}
 	return i
+}
+
+// unescape appends the quoted field that starts at rec[i] (after its opening quote) to
+// scratch, unescaped, and returns the position of its closing quote, len(rec) if the
+// field does not end in rec. Both escapes occur: RFC 4180's doubled quote and, in
+// Shadowserver's reports, a backslash before a quote or a backslash
+// ("Basic realm=\"x\""); any other backslash is text.
+func (rs *records) unescape(rec []byte, i int) int {
+	n := len(rec)
+	for i < n {
+		c := rec[i]
+		switch {
+		case c == '\\' && i+1 < n && (rec[i+1] == '"' || rec[i+1] == '\\'):
+			rs.scratch = append(rs.scratch, rec[i+1])
+			i += 2
+		case c == '"' && i+1 < n && rec[i+1] == '"':
+			rs.scratch = append(rs.scratch, '"')
+			i += 2
+		case c == '"':
+			return i
+		default:
+			rs.scratch = append(rs.scratch, c)
+			i++
+		}
+	}
+	return n
 }

@@ -3,8 +3,9 @@
 //
 // A Schema says, for each report type, which CSV column goes to which IntelMQ field and
 // through which conversion. LoadSchema reads Shadowserver's machine-readable schema (the
-// intelmq.json file IntelMQ downloads); Builtin returns the most common report types
-// written as Go tables, for when no schema file is configured. A Parser streams one
+// intelmq.json file IntelMQ downloads); Builtin returns the copy of that file Baken ships,
+// every report type Shadowserver publishes. A file is read as the report type its name
+// says (DetectType); only a file whose name says nothing is judged by its header. A Parser streams one
 // report: Next and Subject are cheap enough for millions of rows a second, and Event
 // converts the few rows that match in full.
 package shadowserver
@@ -58,16 +59,21 @@ func (r *Report) Columns() []string {
 
 // Schema is a set of report types.
 type Schema struct {
-	reports map[string]*Report // by Type
-	keys    map[string]string  // Key to Type
-	unknown []string           // conversion names the schema uses that this package lacks
+	reports  map[string]*Report // by Type
+	keys     map[string]string  // Key to Type
+	unknown  []string           // conversion names the schema uses that this package lacks
+	prefixes map[string]bool    // first words of the report types: "scan", "event4", ...
+
+	version   string   // _meta.date_created
+	changeLog []string // _meta.change_log
 }
 
 // NewSchema returns a schema of the given reports; a report without Key gets its Type.
 // It fails when two reports share a type or a key.
 func NewSchema(reports []Report) (*Schema, error) {
 	reports = slices.Clone(reports)
-	s := &Schema{reports: make(map[string]*Report, len(reports)), keys: make(map[string]string, len(reports))}
+	s := &Schema{reports: make(map[string]*Report, len(reports)), keys: make(map[string]string, len(reports)),
+		prefixes: map[string]bool{}}
 	for i := range reports {
 		r := &reports[i]
 		if r.Type == "" {
@@ -84,6 +90,11 @@ func NewSchema(reports []Report) (*Schema, error) {
 		}
 		s.reports[r.Type] = r
 		s.keys[r.Key] = r.Type
+		for _, name := range []string{r.Type, r.Key} {
+			if first, _, ok := strings.Cut(name, "_"); ok {
+				s.prefixes[first] = true
+			}
+		}
 		for _, m := range slices.Concat(r.Required, r.Optional) {
 			if !m.Conversion.Known() && !slices.Contains(s.unknown, string(m.Conversion)) {
 				s.unknown = append(s.unknown, string(m.Conversion))
@@ -123,15 +134,24 @@ func (s *Schema) UnknownConversions() []string { return slices.Clone(s.unknown) 
 // LoadSchema reads a schema in the format of Shadowserver's intelmq.json: an object of
 // reports by key, each with constant_fields, feed_name, file_name, url, required_fields
 // and optional_fields, the latter two lists of [field, column, conversion, row_aware].
-// Keys starting with "_" (such as "_meta") are skipped. Conversions this package does
-// not know are recorded (see UnknownConversions), not refused.
+// "_meta" gives the schema's Version and ChangeLog; other keys starting with "_" are
+// skipped. Conversions this package does not know are recorded (see
+// UnknownConversions), not refused.
 func LoadSchema(r io.Reader) (*Schema, error) {
 	var raw map[string]json.RawMessage
 	if err := json.NewDecoder(r).Decode(&raw); err != nil {
 		return nil, fmt.Errorf("read shadowserver schema: %w", err)
 	}
 	reports := make([]Report, 0, len(raw))
+	var meta schemaMeta
 	for key, msg := range raw {
+		if key == "_meta" {
+			var err error
+			if meta, err = decodeMeta(msg); err != nil {
+				return nil, fmt.Errorf("read shadowserver schema: _meta: %w", err)
+			}
+			continue
+		}
 		if strings.HasPrefix(key, "_") {
 			continue
 		}
@@ -143,10 +163,14 @@ func LoadSchema(r io.Reader) (*Schema, error) {
 	}
 	// Map iteration order is random: sort so that errors about duplicates are stable.
 	slices.SortFunc(reports, func(a, b Report) int { return strings.Compare(a.Key, b.Key) })
+	if len(reports) == 0 {
+		return nil, fmt.Errorf("read shadowserver schema: no report types")
+	}
 	s, err := NewSchema(reports)
 	if err != nil {
 		return nil, fmt.Errorf("read shadowserver schema: %w", err)
 	}
+	s.version, s.changeLog = meta.DateCreated, meta.ChangeLog
 	return s, nil
 }
 

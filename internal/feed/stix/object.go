@@ -124,12 +124,10 @@ func setValue(e *event.Event, objType, value string) error {
 		}
 		return e.Set("source.fqdn", value)
 	case "url":
-		if err := e.Set("source.url", value); err != nil {
-			return err
-		}
-		if s := e.Subject(); s.URLHost == "" && !s.IP.IsValid() {
+		if event.URLHost(value) == "" {
 			return fmt.Errorf("url %q has no host", value)
 		}
+		return e.Set("source.url", value)
 	case "email-addr":
 		if event.EmailDomain(value) == "" {
 			return fmt.Errorf("email-addr %q is not an e-mail address", value)

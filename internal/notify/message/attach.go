@@ -13,21 +13,25 @@ import (
 // csvFixed are the CSV columns before the extra.* fields, in order. time.source and
 // classification.identifier are always written; the others when an event has them.
 var csvFixed = []string{
-	"time.source", "source.ip", "source.port", "source.fqdn", "source.url", "source.account",
+	"time.source", "source.ip", "source.port", "source.fqdn", "source.reverse_dns", "source.url", "source.account",
 	"classification.identifier", "severity",
 	"product.vendor", "product.product", "product.version", "product.vulnerabilities",
-	"malware.name",
+	"malware.name", "matched_asset",
 }
 
 var csvAlways = []string{"time.source", "classification.identifier"}
 
 // eventsCSV writes the events as CSV with a header row: the fixed columns that fit
-// the events, then their extra.* fields, sorted.
-func eventsCSV(events []event.Event) ([]byte, error) {
+// the events, then their extra.* fields, sorted. matched_asset is the registered asset
+// that matched each event (see Data.Matched).
+func eventsCSV(events []event.Event, matched []string) ([]byte, error) {
 	maps := make([]map[string]string, len(events))
 	extras := map[string]bool{}
 	for i := range events {
 		maps[i] = publicMap(&events[i])
+		if i < len(matched) && matched[i] != "" {
+			maps[i]["matched_asset"] = matched[i]
+		}
 		for k := range maps[i] {
 			if strings.HasPrefix(k, "extra.") {
 				extras[k] = true
@@ -73,11 +77,16 @@ func anyHas(maps []map[string]string, key string) bool {
 	return false
 }
 
-// eventsJSON writes the events as an indented JSON array of their IntelMQ field maps.
+// eventsJSON writes the events as an indented JSON array of their IntelMQ field maps,
+// with values typed as IntelMQ types them: ports and AS numbers are numbers.
 func eventsJSON(events []event.Event) ([]byte, error) {
-	maps := make([]map[string]string, len(events))
+	maps := make([]map[string]any, len(events))
 	for i := range events {
-		maps[i] = publicMap(&events[i])
+		m := publicMap(&events[i])
+		maps[i] = make(map[string]any, len(m))
+		for k, v := range m {
+			maps[i][k] = event.TypedValue(k, v)
+		}
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)

@@ -1,6 +1,7 @@
 package message
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"net/netip"
@@ -56,7 +57,7 @@ func TestRenderEscapes(t *testing.T) {
 	if got := rows[1][len(rows[1])-1]; got != "<script>alert('extra')</script>" {
 		t.Errorf("CSV extra.note = %q", got)
 	}
-	var maps []map[string]string
+	var maps []map[string]any
 	if err := json.Unmarshal(r.JSON, &maps); err != nil {
 		t.Fatalf("JSON: %v", err)
 	}
@@ -73,7 +74,7 @@ func TestEventsCSV(t *testing.T) {
 	b := leaked("@evil.example.nl")
 	b.AddVulnerabilities("CVE-2017-0144")
 	b.Fields = map[string]string{"extra.mid": "-5", "extra.secret_token": "s3cr3t"}
-	out, err := eventsCSV([]event.Event{a, b})
+	out, err := eventsCSV([]event.Event{a, b}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +89,7 @@ func TestEventsCSV(t *testing.T) {
 func TestEventsCSVHeaderOnly(t *testing.T) {
 	t.Parallel()
 	e := event.Event{Source: event.Endpoint{IP: netip.MustParseAddr("2001:db8::1")}}
-	out, err := eventsCSV([]event.Event{e})
+	out, err := eventsCSV([]event.Event{e}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,6 +109,46 @@ func TestForbiddenField(t *testing.T) {
 	} {
 		if got := forbiddenField(key); got != want {
 			t.Errorf("forbiddenField(%q) = %v, want %v", key, got, want)
+		}
+	}
+}
+
+// TestAttachmentsSayWhy: the CSV attachment carries the host name Shadowserver gives
+// (source.reverse_dns) and the registered asset that matched; the JSON attachment
+// types ports and AS numbers as numbers, as IntelMQ does.
+func TestAttachmentsSayWhy(t *testing.T) {
+	t.Parallel()
+	e := smb("192.0.2.1")
+	_ = e.Set("source.reverse_dns", "router.bakkerijdevries.nl")
+	_ = e.Set("source.asn", "64496")
+	d := sampleData(English, e)
+	d.Matched = []string{"192.0.2.0/28"}
+	r, err := Render(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(r.CSV)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for i, h := range rows[0] {
+		got[h] = rows[1][i]
+	}
+	if got["source.reverse_dns"] != "router.bakkerijdevries.nl" || got["matched_asset"] != "192.0.2.0/28" {
+		t.Errorf("CSV = %v", rows)
+	}
+	var maps []map[string]any
+	if err := json.Unmarshal(r.JSON, &maps); err != nil {
+		t.Fatal(err)
+	}
+	if maps[0]["source.port"] != float64(445) || maps[0]["source.asn"] != float64(64496) {
+		t.Errorf("JSON port %#v, asn %#v: want numbers", maps[0]["source.port"], maps[0]["source.asn"])
+	}
+	for _, want := range []string{"router.bakkerijdevries.nl", "your 192.0.2.0/28",
+		"https://baken.example.nl/notifications/20261122-00000042", "comes from Shadowserver Foundation, from their regular scans and lists."} {
+		if text := strings.Join(strings.Fields(r.Text), " "); !strings.Contains(text, want) || !strings.Contains(r.HTML, want) {
+			t.Errorf("the message lacks %q", want)
 		}
 	}
 }

@@ -64,8 +64,12 @@ var goldenScenarios = map[string]func(lang Language) Data{
 		vuln.ProductVendor, vuln.ProductName = "Microsoft", "Exchange Server"
 		vuln.AddVulnerabilities("CVE-2021-26855, CVE-2021-27065")
 		vuln.Source.Port = 443
-		return sampleData(lang, smb("192.0.2.1"), vuln, leaked("j.devries@bakkerijdevries.nl"),
+		router := smb("192.0.2.1")
+		_ = router.Set("source.reverse_dns", "router.bakkerijdevries.nl")
+		d := sampleData(lang, router, vuln, leaked("j.devries@bakkerijdevries.nl"),
 			phish("https://www.bakkerijdevries.nl/.well-known/pki/o365/login.php"), smb("192.0.2.2"))
+		d.Matched = []string{"192.0.2.0/28", "192.0.2.0/28", "@bakkerijdevries.nl", "*.bakkerijdevries.nl", "AS64496"}
+		return d
 	},
 }
 
@@ -185,6 +189,8 @@ func sampleData(lang Language, events ...event.Event) Data {
 		SenderURL:    "https://baken.example.nl",
 		OrgName:      "Bakkerij De Vries B.V.",
 		Events:       events,
+		Kind:         "periodic",
+		PortalURL:    "/notifications/20261122-00000042",
 		VerifyURL:    "/verify",
 		VerifyCode:   "K7Q-4MZ",
 		FeedbackURLs: sampleFeedback(),

@@ -11,17 +11,22 @@ type labels struct {
 	GreetingOrg, GreetingNone, GreetingNetworkOwner string
 
 	IssueOne, IssueMany             string
-	IntroOrg, IntroNoOrg            string // %s issues (and %s the organisation)
-	IntroNetworkOwner               string // %s issues
-	Why, Source                     string // Source: %s the providers
-	SubjectMany, SubjectManyNetwork string // %s issues
-	SubjectInNetwork                string // %s counted systems
+	IntroOrg, IntroNoOrg            string            // %s issues (and %s the organisation)
+	IntroNetworkOwner               string            // %s issues
+	Why, Source                     string            // Source: %s the providers
+	Kind                            map[string]string // how the source delivers it, by feed kind
+	SubjectMany, SubjectManyNetwork string            // %s issues
+	SubjectInNetwork                string            // %s counted systems
 
 	TicketLabel, TicketNote string
+	PortalPre               string // before the link to the notification in the portal
 
 	FoundHeading, Caption, Truncated, Attachments string
 	ColTime, ColIP, ColPort, ColHost, ColURL      string
 	ColAccount, ColWhat, ColDetails               string
+	ColMatched                                    string
+	MatchedAsset                                  string // %s the registered asset
+	MatchedNetworkOwner                           string
 
 	AdviceHeading string
 
@@ -44,32 +49,40 @@ var dutch = &labels{
 	GreetingNone:         "Geachte heer, mevrouw,",
 	GreetingNetworkOwner: "Geachte abuse-afdeling,",
 
-	IssueOne:           "beveiligingsprobleem",
-	IssueMany:          "beveiligingsproblemen",
-	IntroOrg:           "Wij hebben informatie ontvangen over %s bij %s.",
-	IntroNoOrg:         "Wij hebben informatie ontvangen over %s bij uw organisatie.",
-	IntroNetworkOwner:  "Wij hebben informatie ontvangen over %s op IP-adressen in uw netwerk. Wij weten niet welke organisatie deze adressen gebruikt. Daarom schrijven wij u aan als netwerkbeheerder (abuse-contact). Wilt u dit bericht doorsturen naar uw klant?",
-	Why:                "Wij waarschuwen u zodat het probleem kan worden opgelost voordat criminelen er misbruik van maken. Hieronder leest u wat er is gevonden en wat u kunt doen.",
-	Source:             "Wij scannen zelf geen systemen: deze informatie komt van %s.",
+	IssueOne:          "beveiligingsprobleem",
+	IssueMany:         "beveiligingsproblemen",
+	IntroOrg:          "Wij hebben informatie ontvangen over %s bij %s.",
+	IntroNoOrg:        "Wij hebben informatie ontvangen over %s bij uw organisatie.",
+	IntroNetworkOwner: "Wij hebben informatie ontvangen over %s op IP-adressen in uw netwerk. Wij weten niet welke organisatie deze adressen gebruikt. Daarom schrijven wij u aan als netwerkbeheerder (abuse-contact). Wilt u dit bericht doorsturen naar uw klant?",
+	Why:               "Wij waarschuwen u zodat het probleem kan worden opgelost voordat criminelen er misbruik van maken. Hieronder leest u wat er is gevonden en wat u kunt doen.",
+	Source:            "Wij scannen zelf geen systemen: deze informatie komt van %s.",
+	Kind: map[string]string{
+		"periodic":   "uit hun regelmatige scans en lijsten",
+		"incidental": "over één incident",
+	},
 	SubjectMany:        "%s op uw systemen",
 	SubjectManyNetwork: "%s in uw netwerk",
 	SubjectInNetwork:   "%s in uw netwerk",
 
 	TicketLabel: "Ticketnummer",
 	TicketNote:  "Vermeld dit nummer als u contact met ons opneemt.",
+	PortalPre:   "Deze melding in het portaal (na inloggen):",
 
-	FoundHeading: "Wat wij hebben gevonden",
-	Caption:      "Meldingen bij ticket %s",
-	Truncated:    "Deze lijst toont de eerste %s van %s meldingen.",
-	Attachments:  "In de bijlagen staan alle meldingen, als CSV-bestand (te openen met Excel) en als JSON-bestand (voor IT-systemen).",
-	ColTime:      "Tijd (UTC)",
-	ColIP:        "IP-adres",
-	ColPort:      "Poort",
-	ColHost:      "Hostnaam",
-	ColURL:       "URL",
-	ColAccount:   "Account",
-	ColWhat:      "Wat",
-	ColDetails:   "Details",
+	FoundHeading:        "Wat wij hebben gevonden",
+	Caption:             "Meldingen bij ticket %s",
+	Truncated:           "Deze lijst toont de eerste %s van %s meldingen.",
+	Attachments:         "In de bijlagen staan alle meldingen, als CSV-bestand (te openen met Excel) en als JSON-bestand (voor IT-systemen).",
+	ColTime:             "Tijd (UTC)",
+	ColIP:               "IP-adres",
+	ColPort:             "Poort",
+	ColHost:             "Hostnaam",
+	ColURL:              "URL",
+	ColAccount:          "Account",
+	ColWhat:             "Wat",
+	ColDetails:          "Details",
+	ColMatched:          "Gekoppeld aan",
+	MatchedAsset:        "uw %s",
+	MatchedNetworkOwner: "u als netwerkbeheerder",
 
 	AdviceHeading: "Wat kunt u doen?",
 
@@ -105,32 +118,40 @@ var english = &labels{
 	GreetingNone:         "Dear Sir or Madam,",
 	GreetingNetworkOwner: "Dear abuse team,",
 
-	IssueOne:           "security issue",
-	IssueMany:          "security issues",
-	IntroOrg:           "We have received information about %s at %s.",
-	IntroNoOrg:         "We have received information about %s at your organisation.",
-	IntroNetworkOwner:  "We have received information about %s on IP addresses in your network. We do not know which organisation uses these addresses, so we are writing to you as the network owner (abuse contact). Please forward this message to your customer.",
-	Why:                "We are warning you so that the problem can be fixed before criminals misuse it. Below you can read what was found and what you can do.",
-	Source:             "We do not scan systems ourselves: this information comes from %s.",
+	IssueOne:          "security issue",
+	IssueMany:         "security issues",
+	IntroOrg:          "We have received information about %s at %s.",
+	IntroNoOrg:        "We have received information about %s at your organisation.",
+	IntroNetworkOwner: "We have received information about %s on IP addresses in your network. We do not know which organisation uses these addresses, so we are writing to you as the network owner (abuse contact). Please forward this message to your customer.",
+	Why:               "We are warning you so that the problem can be fixed before criminals misuse it. Below you can read what was found and what you can do.",
+	Source:            "We do not scan systems ourselves: this information comes from %s.",
+	Kind: map[string]string{
+		"periodic":   "from their regular scans and lists",
+		"incidental": "about one incident",
+	},
 	SubjectMany:        "%s on your systems",
 	SubjectManyNetwork: "%s in your network",
 	SubjectInNetwork:   "%s in your network",
 
 	TicketLabel: "Ticket number",
 	TicketNote:  "Please quote this number when you contact us.",
+	PortalPre:   "This notification in the portal (after you log in):",
 
-	FoundHeading: "What we found",
-	Caption:      "Findings for ticket %s",
-	Truncated:    "This list shows the first %s of %s findings.",
-	Attachments:  "The attachments hold every finding, as a CSV file (opens in Excel) and as a JSON file (for IT systems).",
-	ColTime:      "Time (UTC)",
-	ColIP:        "IP address",
-	ColPort:      "Port",
-	ColHost:      "Host name",
-	ColURL:       "URL",
-	ColAccount:   "Account",
-	ColWhat:      "What",
-	ColDetails:   "Details",
+	FoundHeading:        "What we found",
+	Caption:             "Findings for ticket %s",
+	Truncated:           "This list shows the first %s of %s findings.",
+	Attachments:         "The attachments hold every finding, as a CSV file (opens in Excel) and as a JSON file (for IT systems).",
+	ColTime:             "Time (UTC)",
+	ColIP:               "IP address",
+	ColPort:             "Port",
+	ColHost:             "Host name",
+	ColURL:              "URL",
+	ColAccount:          "Account",
+	ColWhat:             "What",
+	ColDetails:          "Details",
+	ColMatched:          "Matched to",
+	MatchedAsset:        "your %s",
+	MatchedNetworkOwner: "you, as network owner",
 
 	AdviceHeading: "What you can do",
 

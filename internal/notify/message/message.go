@@ -60,6 +60,13 @@ type Data struct {
 	// Events are the observations this notification is about, at least one, possibly
 	// of several classifications, in the order the caller wants them shown.
 	Events []event.Event
+	// Matched is, per event in the order of Events, the registered asset of the
+	// organisation that matched it, as people write it ("192.0.2.0/24", "AS64496");
+	// "" or missing when unknown. A network owner's messages say so instead.
+	Matched []string
+	// Kind is how the source delivers the events: "periodic" (regular scans and
+	// lists) or "incidental" (an incident); "" says nothing of it.
+	Kind string
 
 	// Advice optionally replaces the advice of the table, keyed by
 	// classification.identifier or classification.type (the more specific wins), or
@@ -67,6 +74,7 @@ type Data struct {
 	// steps and the rest is the explanation.
 	Advice map[string]string
 
+	PortalURL  string // the notification in the portal (after login, the link lands there)
 	VerifyURL  string // the public page that confirms the ticket is genuine
 	VerifyCode string // the short code to type on that page
 	// FeedbackURLs are the one-click feedback links by kind: "useful", "not-useful",
@@ -103,7 +111,7 @@ func Render(d Data) (Rendered, error) {
 	if r.HTML, err = renderHTML(v); err != nil {
 		return Rendered{}, err
 	}
-	if r.CSV, err = eventsCSV(d.Events); err != nil {
+	if r.CSV, err = eventsCSV(d.Events, d.Matched); err != nil {
 		return Rendered{}, err
 	}
 	if r.JSON, err = eventsJSON(d.Events); err != nil {
@@ -118,8 +126,8 @@ var fileLabel = text{"melding", "notification"}
 
 // resolvedLinks are Data's links, made absolute.
 type resolvedLinks struct {
-	sender, verify string
-	feedback       map[string]string
+	sender, verify, portal string
+	feedback               map[string]string
 }
 
 // check reports what makes d unusable, and resolves its links.
@@ -145,6 +153,9 @@ func check(d *Data) (resolvedLinks, error) {
 	base, _ := url.Parse(l.sender)
 	if l.verify, err = absolute(base, d.VerifyURL); err != nil {
 		errs = append(errs, fmt.Errorf("verify URL: %w", err))
+	}
+	if l.portal, err = absolute(base, d.PortalURL); err != nil {
+		errs = append(errs, fmt.Errorf("portal URL: %w", err))
 	}
 	l.feedback = make(map[string]string, len(d.FeedbackURLs))
 	for kind, raw := range d.FeedbackURLs {

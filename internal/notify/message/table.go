@@ -1,6 +1,7 @@
 package message
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,20 +13,21 @@ import (
 
 // column is one column of the table of events in the body.
 type column struct {
-	head  func(*labels) string
-	value func(e *event.Event, g *group) string
+	head func(*labels) string
+	// value gets the registered asset that matched the event ("" when unknown).
+	value func(e *event.Event, g *group, matched string) string
 	// always is shown even when no event has a value.
 	always bool
 }
 
 var columns = []column{
-	{head: func(l *labels) string { return l.ColTime }, value: func(e *event.Event, _ *group) string {
+	{head: func(l *labels) string { return l.ColTime }, value: func(e *event.Event, _ *group, _ string) string {
 		if e.TimeSource.IsZero() {
 			return ""
 		}
 		return e.TimeSource.UTC().Format("2006-01-02 15:04:05")
 	}},
-	{head: func(l *labels) string { return l.ColIP }, value: func(e *event.Event, _ *group) string {
+	{head: func(l *labels) string { return l.ColIP }, value: func(e *event.Event, _ *group, _ string) string {
 		if e.Source.IP.IsValid() {
 			return e.Source.IP.String()
 		}
@@ -34,17 +36,41 @@ var columns = []column{
 		}
 		return ""
 	}},
-	{head: func(l *labels) string { return l.ColPort }, value: func(e *event.Event, _ *group) string {
+	{head: func(l *labels) string { return l.ColPort }, value: func(e *event.Event, _ *group, _ string) string {
 		if e.Source.Port == 0 {
 			return ""
 		}
 		return strconv.Itoa(int(e.Source.Port))
 	}},
-	{head: func(l *labels) string { return l.ColHost }, value: func(e *event.Event, _ *group) string { return clean(e.Source.FQDN) }},
-	{head: func(l *labels) string { return l.ColURL }, value: func(e *event.Event, _ *group) string { return clean(e.Source.URL) }},
-	{head: func(l *labels) string { return l.ColAccount }, value: func(e *event.Event, _ *group) string { return clean(e.Source.Account) }},
-	{head: func(l *labels) string { return l.ColWhat }, value: func(_ *event.Event, g *group) string { return g.course.Title }, always: true},
-	{head: func(l *labels) string { return l.ColDetails }, value: func(e *event.Event, _ *group) string { return details(e) }},
+	{head: func(l *labels) string { return l.ColHost }, value: func(e *event.Event, _ *group, _ string) string { return hostOf(e) }},
+	{head: func(l *labels) string { return l.ColURL }, value: func(e *event.Event, _ *group, _ string) string { return clean(e.Source.URL) }},
+	{head: func(l *labels) string { return l.ColAccount }, value: func(e *event.Event, _ *group, _ string) string { return clean(e.Source.Account) }},
+	{head: func(l *labels) string { return l.ColWhat }, value: func(_ *event.Event, g *group, _ string) string { return g.course.Title }, always: true},
+	{head: func(l *labels) string { return l.ColDetails }, value: func(e *event.Event, _ *group, _ string) string { return details(e) }},
+	{head: func(l *labels) string { return l.ColMatched }, value: func(_ *event.Event, g *group, matched string) string {
+		return matchedText(g.labels, g.networkOwner, matched)
+	}},
+}
+
+// hostOf is the host name an event names: its source.fqdn, else the reverse DNS name
+// the report gives for the address (Shadowserver's "hostname" column).
+func hostOf(e *event.Event) string {
+	if e.Source.FQDN != "" {
+		return clean(e.Source.FQDN)
+	}
+	return clean(e.Fields["source.reverse_dns"])
+}
+
+// matchedText says why the recipient is told: the registered asset of its own that
+// matched, or that it is told as the network owner.
+func matchedText(l *labels, networkOwner bool, matched string) string {
+	switch {
+	case networkOwner:
+		return l.MatchedNetworkOwner
+	case matched != "":
+		return fmt.Sprintf(l.MatchedAsset, clean(matched))
+	}
+	return ""
 }
 
 // details are what the table says beyond the columns: the product and its version,
@@ -65,14 +91,18 @@ func details(e *event.Event) string {
 
 // table returns the column heads and the rows of at most MaxRows events, leaving out
 // columns no shown event has a value for.
-func table(l *labels, events []event.Event, ofEvent []*group) (heads []string, rows [][]string) {
+func table(l *labels, events []event.Event, matched []string, ofEvent []*group) (heads []string, rows [][]string) {
 	n := min(len(events), MaxRows)
 	cells := make([][]string, n)
 	used := make([]bool, len(columns))
 	for i := range n {
 		cells[i] = make([]string, len(columns))
 		for c, col := range columns {
-			cells[i][c] = col.value(&events[i], ofEvent[i])
+			m := ""
+			if i < len(matched) {
+				m = matched[i]
+			}
+			cells[i][c] = col.value(&events[i], ofEvent[i], m)
 			used[c] = used[c] || col.always || cells[i][c] != ""
 		}
 	}

@@ -34,6 +34,8 @@ type view struct {
 
 	TLP, TLPMeaning string
 
+	PortalURL string // the notification in the portal
+
 	VerifyURL, VerifyCode string
 	VerifyText            string // the verification sentence for the text part
 
@@ -46,10 +48,12 @@ type link struct{ Label, URL string }
 
 // group is the events that share one course of action.
 type group struct {
-	entry    *entry
-	override string
-	events   []event.Event
-	course   Course
+	labels       *labels
+	networkOwner bool
+	entry        *entry
+	override     string
+	events       []event.Event
+	course       Course
 }
 
 func newView(d Data, links resolvedLinks) *view {
@@ -59,14 +63,14 @@ func newView(d Data, links resolvedLinks) *view {
 		Lang: string(lang), L: l, Ticket: d.Ticket,
 		Subject:    subject(d, groups),
 		SenderName: clean(d.SenderName), SenderURL: links.sender,
-		VerifyURL: links.verify, VerifyCode: clean(d.VerifyCode),
+		VerifyURL: links.verify, VerifyCode: clean(d.VerifyCode), PortalURL: links.portal,
 	}
 	v.Greeting, v.Intro = intro(d, l)
 	for _, g := range groups {
 		v.Courses = append(v.Courses, g.course)
 	}
 	v.Caption = fmt.Sprintf(l.Caption, d.Ticket)
-	v.Columns, v.Rows = table(l, d.Events, ofEvent)
+	v.Columns, v.Rows = table(l, d.Events, d.Matched, ofEvent)
 	v.TextColumns, v.TextRows = v.Columns, v.Rows
 	if len(groups) == 1 {
 		v.TextColumns, v.TextRows = withoutColumn(l.ColWhat, v.Columns, v.Rows)
@@ -102,7 +106,7 @@ func groupEvents(d Data) (groups []*group, ofEvent []*group) {
 		key := ent.key + "\x00" + override
 		g, ok := byKey[key]
 		if !ok {
-			g = &group{entry: ent, override: override}
+			g = &group{labels: labelsFor(d.Language), networkOwner: d.NetworkOwner, entry: ent, override: override}
 			byKey[key] = g
 			groups = append(groups, g)
 		}
@@ -150,7 +154,11 @@ func intro(d Data, l *labels) (string, []string) {
 		providers = appendNew(providers, clean(d.Events[i].FeedProvider))
 	}
 	if len(providers) > 0 {
-		paras = append(paras, fmt.Sprintf(l.Source, listed(d.Language, providers)))
+		source := fmt.Sprintf(l.Source, listed(d.Language, providers))
+		if k := l.Kind[d.Kind]; k != "" {
+			source = strings.TrimSuffix(source, ".") + ", " + k + "."
+		}
+		paras = append(paras, source)
 	}
 	return greeting, paras
 }

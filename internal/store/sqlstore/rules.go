@@ -185,8 +185,11 @@ func (s *DB) WaitingRecipients(ctx context.Context, upTo time.Time) ([]string, e
 
 // WaitingItems implements store.NotifyStore.
 func (s *DB) WaitingItems(ctx context.Context, recipient string, upTo time.Time) ([]store.WaitingItem, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT i.id, i.event_id, COALESCE(i.org_id, 0), i.abuse_email, i.review, e.data
-		FROM items i JOIN events e ON e.id = i.event_id
+	// The asset told is the organisation's best-ranked match of the event.
+	rows, err := s.db.QueryContext(ctx, `SELECT i.id, i.event_id, COALESCE(i.org_id, 0), i.abuse_email, i.review, e.data,
+		COALESCE((SELECT a.value FROM matches m JOIN assets a ON a.id = m.asset_id
+			WHERE m.event_id = i.event_id AND m.org_id = i.org_id ORDER BY m.rank LIMIT 1), ''), f.kind
+		FROM items i JOIN events e ON e.id = i.event_id JOIN feeds f ON f.id = e.feed_id
 		WHERE i.recipient = $1 AND NOT i.composed AND i.window_end <= $2 ORDER BY i.event_id`, recipient, s.d.Time(upTo.UTC()))
 	if err != nil {
 		return nil, err
@@ -196,7 +199,7 @@ func (s *DB) WaitingItems(ctx context.Context, recipient string, upTo time.Time)
 	for rows.Next() {
 		var it store.WaitingItem
 		var data string
-		if err := rows.Scan(&it.ID, &it.EventID, &it.OrgID, &it.AbuseEmail, &it.Review, &data); err != nil {
+		if err := rows.Scan(&it.ID, &it.EventID, &it.OrgID, &it.AbuseEmail, &it.Review, &data, &it.Asset, &it.FeedKind); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(data), &it.Data); err != nil {

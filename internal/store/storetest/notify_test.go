@@ -78,7 +78,8 @@ func TestDecideComposeDeliver(t *testing.T) {
 		}
 		r, _ := s.WaitingRecipients(ctx, t0.Add(time.Hour))
 		items, err := s.WaitingItems(ctx, recipient, t0.Add(time.Hour))
-		if len(r) != 1 || err != nil || len(items) != 1 || items[0].Data["source.ip"] != "192.0.2.7" {
+		if len(r) != 1 || err != nil || len(items) != 1 || items[0].Data["source.ip"] != "192.0.2.7" ||
+			items[0].Asset != "192.0.2.0/24" || items[0].FeedKind != "periodic" {
 			t.Fatalf("waiting: %v %+v %v", r, items, err)
 		}
 		first, _ := s.NextTickets(ctx, t0, 1)
