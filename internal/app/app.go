@@ -285,8 +285,9 @@ func (a *App) StopWorkers() { a.stopWorkers() }
 type Idle struct {
 	Jobs int // jobs run
 	deliver.Tally
-	Waiting int // notifications not sent yet: waiting for another attempt, or leased by another process
-	Running int // jobs that another process is running
+	Waiting      int  // notifications not sent yet: waiting for another attempt, or leased by another process
+	Running      int  // jobs that another process is running
+	NoMailServer bool // no mail server is configured, so every notification waits
 }
 
 // RunUntilIdle runs every due job and sends every due notification, again and again
@@ -325,6 +326,7 @@ func (a *App) RunUntilIdle(ctx context.Context) (Idle, error) {
 // whatIsLeft counts the notifications that wait and the jobs another process runs.
 func (a *App) whatIsLeft(ctx context.Context, idle Idle) (Idle, error) {
 	var err error
+	idle.NoMailServer = a.Outbox == nil
 	if idle.Waiting, err = a.Store.OutboxDue(ctx); err != nil {
 		return idle, err
 	}

@@ -215,7 +215,7 @@ func TestWorkUntilIdle(t *testing.T) {
 	}
 	// With no mail server a notification waits: the run must not say that nothing does.
 	storeNotifications(t, b, "sqlite", 2)
-	if _, out, _ = b.run("", "work", "--until-idle"); !strings.Contains(out, "Not done: 2 notifications wait") || strings.Contains(out, "Nothing is due") {
+	if _, out, _ = b.run("", "work", "--until-idle"); !strings.Contains(out, "Not done: 2 notifications wait in the outbox, because no mail server is configured") || strings.Contains(out, "Nothing is due") {
 		t.Fatalf("with notifications waiting: %s", out)
 	}
 }

@@ -88,6 +88,8 @@ func printIdle(env Env, idle app.Idle) {
 	}
 	fmt.Fprintln(env.Stdout, ".")
 	switch {
+	case idle.Waiting > 0 && idle.NoMailServer:
+		fmt.Fprintf(env.Stdout, "Not done: %d notifications wait in the outbox, because no mail server is configured (BAKEN_SMTP_URL).\n", idle.Waiting)
 	case idle.Waiting > 0 || idle.Running > 0:
 		fmt.Fprintf(env.Stdout, "Not done: %d notifications wait (for another attempt, or held by another process) and %d jobs run in another process.\n", idle.Waiting, idle.Running)
 	default:
