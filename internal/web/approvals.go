@@ -47,6 +47,7 @@ type orgTotal struct {
 type approvalRow struct {
 	store.Asset
 	OrgName  string
+	By       string // who claimed it: the user, or the file it came from
 	Evidence *registry.Evidence
 }
 
@@ -112,7 +113,7 @@ func (p *Portal) approvals(w http.ResponseWriter, r *http.Request, req request) 
 		return
 	}
 	for _, a := range pending {
-		row := approvalRow{Asset: a}
+		row := approvalRow{Asset: a, By: strings.TrimPrefix(strings.TrimPrefix(a.Provenance, "import:"), "portal:")}
 		if row.OrgName, err = names.of(ctx, a.OrgID); err != nil {
 			p.fail(w, r, err)
 			return
