@@ -118,6 +118,19 @@ func IdentifierTitle(lang Language, identifier string) (string, bool) {
 	return placeholders(lang, e, courseFacts{}).Replace(e.title.in(lang)), true
 }
 
+// Kinds returns a classification for every kind of threat the advice catalogue has advice
+// of its own for, in table order: the classification each kind's advice is written for.
+// A classification none of them covers gets a general course.
+func Kinds() []event.Classification {
+	kinds := make([]event.Classification, 0, len(catalogue.entries))
+	for _, e := range catalogue.entries {
+		if e != catalogue.fallback {
+			kinds = append(kinds, e.class)
+		}
+	}
+	return kinds
+}
+
 // lookup returns the advice entry for c: by identifier, then type, then taxonomy.
 func lookup(c event.Classification) *entry {
 	if e, ok := catalogue.byIdentifier[strings.ToLower(c.Identifier)]; ok {

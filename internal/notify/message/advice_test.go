@@ -192,3 +192,18 @@ func TestIdentifierTitle(t *testing.T) {
 		t.Errorf("an unknown identifier: %q, %v", got, ok)
 	}
 }
+
+// TestKinds checks that Kinds names every entry but the general one, each by a
+// classification that takes that entry's advice.
+func TestKinds(t *testing.T) {
+	t.Parallel()
+	kinds := Kinds()
+	if len(kinds) != len(catalogue.entries)-1 {
+		t.Fatalf("%d kinds for %d entries and the general course", len(kinds), len(catalogue.entries))
+	}
+	for i, c := range kinds {
+		if got := lookup(c); got != catalogue.entries[i] {
+			t.Errorf("kind %d (%+v) takes the advice of %s, want %s", i, c, got.key, catalogue.entries[i].key)
+		}
+	}
+}
