@@ -2,9 +2,9 @@ package ingest
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
+	"github.com/baken-cert/baken/internal/event"
 	"github.com/baken-cert/baken/internal/store"
 )
 
@@ -15,8 +15,6 @@ const (
 	Incidental = "incidental"
 )
 
-// TLPs are the Traffic Light Protocol 2.0 labels a feed may carry.
-var TLPs = []string{"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"}
 
 // CheckFeed fills a feed definition's defaults and checks it, with messages a person
 // understands.
@@ -37,16 +35,14 @@ func (p *Parsers) CheckFeed(f *store.Feed) error {
 	if f.Kind != Periodic && f.Kind != Incidental {
 		return fmt.Errorf("feed %s: kind %q: want periodic or incidental", f.Name, f.Kind)
 	}
-	f.TLP = strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(f.TLP)), "TLP:")
-	switch f.TLP {
-	case "":
-		f.TLP = "AMBER"
-	case "WHITE":
-		f.TLP = "CLEAR"
+	t, ok := event.ParseTLP(f.TLP)
+	if strings.TrimSpace(f.TLP) == "" {
+		t, ok = event.TLPAmber, true
 	}
-	if !slices.Contains(TLPs, f.TLP) {
-		return fmt.Errorf("feed %s: TLP %q: want one of %s", f.Name, f.TLP, strings.Join(TLPs, ", "))
+	if !ok {
+		return fmt.Errorf("feed %s: TLP %q: want CLEAR, GREEN, AMBER, AMBER+STRICT or RED", f.Name, f.TLP)
 	}
+	f.TLP = t.String()
 	o, err := ParseOptions(f.Options)
 	if err != nil {
 		return fmt.Errorf("feed %s: %w", f.Name, err)

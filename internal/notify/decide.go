@@ -6,10 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/baken-cert/baken/internal/event"
 	"github.com/baken-cert/baken/internal/store"
 )
 
@@ -171,8 +171,8 @@ func candidateOf(rules []store.Rule, chosen map[int64]string, e store.PendingEve
 // onlyForRecipient tells whether a TLP 2.0 label forbids sharing beyond the organisation
 // told: TLP:RED and TLP:AMBER+STRICT.
 func onlyForRecipient(tlp string) bool {
-	tlp = strings.TrimPrefix(strings.ToUpper(tlp), "TLP:")
-	return tlp == "RED" || tlp == "AMBER+STRICT"
+	t, _ := event.ParseTLP(tlp)
+	return t >= event.TLPAmberStrict
 }
 
 // DecideJob is the handler of KindDecide jobs.

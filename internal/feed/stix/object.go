@@ -61,17 +61,15 @@ var tlpMarkings = map[string]string{
 	"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1": "RED",
 }
 
-var tlpRank = map[string]int{"CLEAR": 1, "GREEN": 2, "AMBER": 3, "AMBER+STRICT": 4, "RED": 5}
-
 // tlp returns the strictest TLP among the object's markings, "" when it has none.
 func (o *object) tlp() string {
-	best := ""
+	var best event.TLP
 	for _, ref := range o.MarkingRefs {
-		if t := tlpMarkings[ref]; tlpRank[t] > tlpRank[best] {
+		if t, _ := event.ParseTLP(tlpMarkings[ref]); t > best {
 			best = t
 		}
 	}
-	return best
+	return best.String()
 }
 
 // indicatorClasses maps STIX's indicator-type vocabulary onto IntelMQ's

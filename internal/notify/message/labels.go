@@ -190,20 +190,6 @@ func labelsFor(lang Language) *labels {
 	return dutch
 }
 
-// tlpRank orders TLP labels from the least to the most strict.
-var tlpRank = map[string]int{"CLEAR": 1, "GREEN": 2, "AMBER": 3, "AMBER+STRICT": 4, "RED": 5}
-
-// normaliseTLP writes a TLP label as TLP 2.0 does: upper case, without "TLP:",
-// WHITE as CLEAR.
-func normaliseTLP(s string) string {
-	s = strings.ToUpper(strings.TrimSpace(s))
-	s = strings.TrimSpace(strings.TrimPrefix(s, "TLP:"))
-	if s == "WHITE" {
-		return "CLEAR"
-	}
-	return s
-}
-
 // formatInt writes n with the language's thousands separator: 12.345 or 12,345.
 func formatInt(lang Language, n int) string {
 	s := strconv.Itoa(n)

@@ -173,16 +173,16 @@ func fullStop(s string) string {
 
 // messageTLP is Data's TLP, or else the strictest of the events'.
 func messageTLP(d Data) string {
-	if t := normaliseTLP(clean(d.TLP)); t != "" {
-		return t
+	if t, ok := event.ParseTLP(clean(d.TLP)); ok {
+		return t.String()
 	}
-	var best string
+	var best event.TLP
 	for i := range d.Events {
-		if t := normaliseTLP(clean(d.Events[i].TLP)); tlpRank[t] > tlpRank[best] {
+		if t, _ := event.ParseTLP(clean(d.Events[i].TLP)); t > best {
 			best = t
 		}
 	}
-	return best
+	return best.String()
 }
 
 // clean makes a value safe to show on one line: control and bidirectional formatting
