@@ -15,7 +15,6 @@ const (
 	Incidental = "incidental"
 )
 
-
 // CheckFeed fills a feed definition's defaults and checks it, with messages a person
 // understands.
 func (p *Parsers) CheckFeed(f *store.Feed) error {
