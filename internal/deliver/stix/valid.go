@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"unicode"
+
+	"github.com/baken-cert/baken/internal/event"
 )
 
 // validHostname tells whether s is a domain name as STIX's domain-name wants it (RFC 1034,
@@ -94,12 +96,4 @@ func digits(s string) bool {
 
 // clean makes s one line of text: control characters (line breaks, bidirectional
 // overrides) become spaces, runs of white space one.
-func clean(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029' {
-			return ' '
-		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
-}
+func clean(s string) string { return event.OneLine(s) }

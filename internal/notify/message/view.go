@@ -3,7 +3,6 @@ package message
 import (
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/baken-cert/baken/internal/event"
 )
@@ -187,14 +186,4 @@ func messageTLP(d Data) string {
 
 // clean makes a value safe to show on one line: control and bidirectional formatting
 // characters become spaces, runs of spaces one, and the ends are trimmed.
-func clean(s string) string {
-	if s == "" {
-		return ""
-	}
-	return squeeze(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029' {
-			return ' '
-		}
-		return r
-	}, s))
-}
+func clean(s string) string { return event.OneLine(s) }
