@@ -16,6 +16,7 @@ import (
 	"github.com/baken-cert/baken/internal/store"
 	"github.com/baken-cert/baken/internal/store/postgres"
 	"github.com/baken-cert/baken/internal/store/sqlite"
+	"github.com/baken-cert/baken/internal/store/sqlstore"
 	"github.com/baken-cert/baken/internal/store/storetest"
 )
 
@@ -109,17 +110,7 @@ func distinct(srv *smtptest.Server) int {
 // storeNotifications writes n pending notifications into the bundle's database.
 func storeNotifications(t *testing.T, b *bundle, engine string, n int) []string {
 	ctx := context.Background()
-	var s store.Store
-	var err error
-	if engine == "postgres" {
-		s, err = postgres.Open(ctx, b.env["BAKEN_DATABASE_URL"])
-	} else {
-		s, err = sqlite.Open(ctx, filepath.Join(b.env["BAKEN_DATA_DIR"], "baken.db"))
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openStore(t, b, engine)
 	var in []store.NotificationInput
 	var ids []string
 	for i := range n {
@@ -136,4 +127,22 @@ func storeNotifications(t *testing.T, b *bundle, engine string, n int) []string 
 		t.Fatal(err)
 	}
 	return ids
+}
+
+// openStore opens the bundle's database, until the test ends.
+func openStore(t *testing.T, b *bundle, engine string) *sqlstore.DB {
+	t.Helper()
+	ctx := context.Background()
+	var s *sqlstore.DB
+	var err error
+	if engine == "postgres" {
+		s, err = postgres.Open(ctx, b.env["BAKEN_DATABASE_URL"])
+	} else {
+		s, err = sqlite.Open(ctx, filepath.Join(b.env["BAKEN_DATA_DIR"], "baken.db"))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }

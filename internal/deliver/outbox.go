@@ -113,10 +113,14 @@ func NewOutbox(s store.NotifyStore, sender Sender, log *slog.Logger, reg prometh
 // message cannot be recorded (the database is gone), it sends no more of the batch and
 // returns the error: the rest wait for their lease to run out.
 func (o *Outbox) RunOnce(ctx context.Context) (Tally, error) {
-	items, err := o.store.ClaimOutbox(ctx, o.now(), o.opts.Batch, o.opts.Lease)
+	claimed := o.now()
+	items, err := o.store.ClaimOutbox(ctx, claimed, o.opts.Batch, o.opts.Lease)
 	if err != nil || len(items) == 0 {
 		return Tally{}, err
 	}
+	// Past half the lease no message of the batch is begun: another sender may take
+	// them once it ends, and one message must not go out from two senders.
+	leaseHalf := claimed.Add(o.opts.Lease / 2)
 	var mu sync.Mutex
 	tally := Tally{Leased: len(items)}
 	var stopped atomic.Bool
@@ -126,7 +130,8 @@ func (o *Outbox) RunOnce(ctx context.Context) (Tally, error) {
 	for range min(o.opts.Workers, len(items)) {
 		wg.Go(func() {
 			for it := range work {
-				if stopped.Load() {
+				// Stopping, or too late in the lease: left for the next lease.
+				if stopped.Load() || ctx.Err() != nil || o.now().After(leaseHalf) {
 					continue
 				}
 				outcome, err := o.send(ctx, it)
@@ -148,7 +153,7 @@ func (o *Outbox) RunOnce(ctx context.Context) (Tally, error) {
 		})
 	}
 	for _, it := range items {
-		if stopped.Load() {
+		if stopped.Load() || ctx.Err() != nil || o.now().After(leaseHalf) {
 			break
 		}
 		work <- it
@@ -159,10 +164,11 @@ func (o *Outbox) RunOnce(ctx context.Context) (Tally, error) {
 }
 
 // send sends one notification and records the outcome, which it returns; the error is
-// that of the record. The record must be written even when ctx is cancelled, or an
-// accepted message would be sent again.
+// that of the record. A message begun is finished (the sender's own timeouts bound it)
+// and its record written even when ctx is cancelled: a message cut off after the
+// server took it, or not recorded, would be sent again.
 func (o *Outbox) send(ctx context.Context, it store.OutboxItem) (string, error) {
-	err := o.sender.Send(ctx, o.opts.From, []string{it.Email}, it.Message)
+	err := o.sender.Send(context.WithoutCancel(ctx), o.opts.From, []string{it.Email}, it.Message)
 	r := store.DeliveryResult{ID: it.ID, Outcome: store.DeliverySent, At: o.now()}
 	switch {
 	case err == nil:
