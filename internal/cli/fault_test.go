@@ -40,6 +40,7 @@ func TestDeliveryAfterKills(t *testing.T) {
 		t.Skip("builds and kills processes")
 	}
 	bin := buildBaken(t)
+	rounds := faultKills(t, 25)
 	for _, engine := range storetest.Engines {
 		t.Run(engine, func(t *testing.T) {
 			b := setup(t, engine)
@@ -60,7 +61,7 @@ func TestDeliveryAfterKills(t *testing.T) {
 				env = append(env, k+"="+v)
 			}
 			kills := 0
-			for round := 0; round < 25 && distinct(srv) < n; round++ {
+			for round := 0; round < rounds && distinct(srv) < n; round++ {
 				cmd := exec.Command(bin, "work")
 				cmd.Env = env
 				if err := cmd.Start(); err != nil {
