@@ -41,6 +41,10 @@ type Options struct {
 	Lease    time.Duration // how long a lease lasts; default 2m
 	MaxDelay time.Duration // the longest wait between two attempts; default 10m
 	Poll     time.Duration // how often Start looks for due mail; default 1s
+	// RecordFor is how long the record of a message the server accepted is retried,
+	// when the database does not take it, before the sender gives up (and the message
+	// may go out again once its lease ends); default half the lease.
+	RecordFor time.Duration
 	// Refused says whether a send error is the recipient's permanent refusal (a 5xx
 	// answer to its address), the one failure that is final; every other is retried.
 	Refused func(error) bool
@@ -90,6 +94,9 @@ func NewOutbox(s store.NotifyStore, sender Sender, log *slog.Logger, reg prometh
 	}
 	if o.MaxDelay <= 0 {
 		o.MaxDelay = 10 * time.Minute
+	}
+	if o.RecordFor <= 0 {
+		o.RecordFor = o.Lease / 2
 	}
 	if o.Poll <= 0 {
 		o.Poll = time.Second
@@ -180,7 +187,7 @@ func (o *Outbox) send(ctx context.Context, it store.OutboxItem) (string, error) 
 		o.serverDown(err)
 		r.Outcome, r.Detail, r.NextAttempt = store.DeliveryRetry, err.Error(), r.At.Add(min(job.Backoff(it.Attempts+1), o.opts.MaxDelay))
 	}
-	if rerr := o.store.RecordDelivery(context.WithoutCancel(ctx), r); rerr != nil {
+	if rerr := o.record(context.WithoutCancel(ctx), r); rerr != nil {
 		o.log.Error("recording a delivery", "notification", it.ID, "outcome", r.Outcome, "err", rerr)
 		return r.Outcome, rerr
 	}
@@ -189,6 +196,25 @@ func (o *Outbox) send(ctx context.Context, it store.OutboxItem) (string, error) 
 		o.log.Warn("sending a notification", "notification", it.ID, "to", it.Email, "outcome", r.Outcome, "err", err)
 	}
 	return r.Outcome, nil
+}
+
+// record records the outcome of an attempt. The record of a message the server
+// accepted is retried for a while (a database restarting, a connection lost): once
+// given up, the message goes out again.
+func (o *Outbox) record(ctx context.Context, r store.DeliveryResult) error {
+	err := o.store.RecordDelivery(ctx, r)
+	if err == nil || r.Outcome != store.DeliverySent {
+		return err
+	}
+	o.log.Warn("recording a sent message, retrying", "notification", r.ID, "err", err)
+	wait := 50 * time.Millisecond
+	for deadline := time.Now().Add(o.opts.RecordFor); time.Now().Before(deadline); wait = min(2*wait, time.Second) {
+		time.Sleep(wait)
+		if err = o.store.RecordDelivery(ctx, r); err == nil {
+			return nil
+		}
+	}
+	return err
 }
 
 // serverDown notes that the mail server did not take a message; the first time of an
