@@ -120,14 +120,10 @@ func NewOutbox(s store.NotifyStore, sender Sender, log *slog.Logger, reg prometh
 // message cannot be recorded (the database is gone), it sends no more of the batch and
 // returns the error: the rest wait for their lease to run out.
 func (o *Outbox) RunOnce(ctx context.Context) (Tally, error) {
-	claimed := o.now()
-	items, err := o.store.ClaimOutbox(ctx, claimed, o.opts.Batch, o.opts.Lease)
+	items, err := o.store.ClaimOutbox(ctx, o.now(), o.opts.Batch, o.opts.Lease)
 	if err != nil || len(items) == 0 {
 		return Tally{}, err
 	}
-	// Past half the lease no message of the batch is begun: another sender may take
-	// them once it ends, and one message must not go out from two senders.
-	leaseHalf := claimed.Add(o.opts.Lease / 2)
 	var mu sync.Mutex
 	tally := Tally{Leased: len(items)}
 	var stopped atomic.Bool
@@ -137,8 +133,8 @@ func (o *Outbox) RunOnce(ctx context.Context) (Tally, error) {
 	for range min(o.opts.Workers, len(items)) {
 		wg.Go(func() {
 			for it := range work {
-				// Stopping, or too late in the lease: left for the next lease.
-				if stopped.Load() || ctx.Err() != nil || o.now().After(leaseHalf) {
+				// Stopping: left for the next lease.
+				if stopped.Load() || ctx.Err() != nil {
 					continue
 				}
 				outcome, err := o.send(ctx, it)
@@ -160,7 +156,7 @@ func (o *Outbox) RunOnce(ctx context.Context) (Tally, error) {
 		})
 	}
 	for _, it := range items {
-		if stopped.Load() || ctx.Err() != nil || o.now().After(leaseHalf) {
+		if stopped.Load() || ctx.Err() != nil {
 			break
 		}
 		work <- it
