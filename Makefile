@@ -2,7 +2,7 @@
 BAKEN_TEST_POSTGRES ?=
 export BAKEN_TEST_POSTGRES
 
-.PHONY: help run build test bench lint fuzz
+.PHONY: help run build test bench lint fuzz faults
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -30,3 +30,7 @@ fuzz: ## run every fuzz target for 30 s each
 	    go test -run '^$$' -fuzz "^$$f$$" -fuzztime 30s $$pkg || exit 1; \
 	  done; \
 	done
+
+faults: ## the fault tests, long: 120 kills per engine, PostgreSQL down for 30 s (docs/notifications.md)
+	BAKEN_FAULT_KILLS=120 BAKEN_FAULT_OUTAGE=30s go test -count=1 -v -timeout 60m \
+	  -run 'TestPipelineConcurrent|TestPipelineAfterKills|TestDeliveryAfterKills|TestDatabaseOutage' ./internal/cli/

@@ -16,6 +16,7 @@ import (
 	"github.com/baken-cert/baken/internal/store"
 	"github.com/baken-cert/baken/internal/store/postgres"
 	"github.com/baken-cert/baken/internal/store/sqlite"
+	"github.com/baken-cert/baken/internal/store/sqlstore"
 	"github.com/baken-cert/baken/internal/store/storetest"
 )
 
@@ -39,6 +40,7 @@ func TestDeliveryAfterKills(t *testing.T) {
 		t.Skip("builds and kills processes")
 	}
 	bin := buildBaken(t)
+	rounds := faultKills(t, 25)
 	for _, engine := range storetest.Engines {
 		t.Run(engine, func(t *testing.T) {
 			b := setup(t, engine)
@@ -59,7 +61,7 @@ func TestDeliveryAfterKills(t *testing.T) {
 				env = append(env, k+"="+v)
 			}
 			kills := 0
-			for round := 0; round < 25 && distinct(srv) < n; round++ {
+			for round := 0; round < rounds && distinct(srv) < n; round++ {
 				cmd := exec.Command(bin, "work")
 				cmd.Env = env
 				if err := cmd.Start(); err != nil {
@@ -109,17 +111,7 @@ func distinct(srv *smtptest.Server) int {
 // storeNotifications writes n pending notifications into the bundle's database.
 func storeNotifications(t *testing.T, b *bundle, engine string, n int) []string {
 	ctx := context.Background()
-	var s store.Store
-	var err error
-	if engine == "postgres" {
-		s, err = postgres.Open(ctx, b.env["BAKEN_DATABASE_URL"])
-	} else {
-		s, err = sqlite.Open(ctx, filepath.Join(b.env["BAKEN_DATA_DIR"], "baken.db"))
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openStore(t, b, engine)
 	var in []store.NotificationInput
 	var ids []string
 	for i := range n {
@@ -136,4 +128,22 @@ func storeNotifications(t *testing.T, b *bundle, engine string, n int) []string 
 		t.Fatal(err)
 	}
 	return ids
+}
+
+// openStore opens the bundle's database, until the test ends.
+func openStore(t *testing.T, b *bundle, engine string) *sqlstore.DB {
+	t.Helper()
+	ctx := context.Background()
+	var s *sqlstore.DB
+	var err error
+	if engine == "postgres" {
+		s, err = postgres.Open(ctx, b.env["BAKEN_DATABASE_URL"])
+	} else {
+		s, err = sqlite.Open(ctx, filepath.Join(b.env["BAKEN_DATA_DIR"], "baken.db"))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }

@@ -41,6 +41,10 @@ type Options struct {
 	Lease    time.Duration // how long a lease lasts; default 2m
 	MaxDelay time.Duration // the longest wait between two attempts; default 10m
 	Poll     time.Duration // how often Start looks for due mail; default 1s
+	// RecordFor is how long the record of a message the server accepted is retried,
+	// when the database does not take it, before the sender gives up (and the message
+	// may go out again once its lease ends); default half the lease.
+	RecordFor time.Duration
 	// Refused says whether a send error is the recipient's permanent refusal (a 5xx
 	// answer to its address), the one failure that is final; every other is retried.
 	Refused func(error) bool
@@ -91,6 +95,9 @@ func NewOutbox(s store.NotifyStore, sender Sender, log *slog.Logger, reg prometh
 	if o.MaxDelay <= 0 {
 		o.MaxDelay = 10 * time.Minute
 	}
+	if o.RecordFor <= 0 {
+		o.RecordFor = o.Lease / 2
+	}
 	if o.Poll <= 0 {
 		o.Poll = time.Second
 	}
@@ -126,7 +133,8 @@ func (o *Outbox) RunOnce(ctx context.Context) (Tally, error) {
 	for range min(o.opts.Workers, len(items)) {
 		wg.Go(func() {
 			for it := range work {
-				if stopped.Load() {
+				// Stopping: left for the next lease.
+				if stopped.Load() || ctx.Err() != nil {
 					continue
 				}
 				outcome, err := o.send(ctx, it)
@@ -148,7 +156,7 @@ func (o *Outbox) RunOnce(ctx context.Context) (Tally, error) {
 		})
 	}
 	for _, it := range items {
-		if stopped.Load() {
+		if stopped.Load() || ctx.Err() != nil {
 			break
 		}
 		work <- it
@@ -159,10 +167,11 @@ func (o *Outbox) RunOnce(ctx context.Context) (Tally, error) {
 }
 
 // send sends one notification and records the outcome, which it returns; the error is
-// that of the record. The record must be written even when ctx is cancelled, or an
-// accepted message would be sent again.
+// that of the record. A message begun is finished (the sender's own timeouts bound it)
+// and its record written even when ctx is cancelled: a message cut off after the
+// server took it, or not recorded, would be sent again.
 func (o *Outbox) send(ctx context.Context, it store.OutboxItem) (string, error) {
-	err := o.sender.Send(ctx, o.opts.From, []string{it.Email}, it.Message)
+	err := o.sender.Send(context.WithoutCancel(ctx), o.opts.From, []string{it.Email}, it.Message)
 	r := store.DeliveryResult{ID: it.ID, Outcome: store.DeliverySent, At: o.now()}
 	switch {
 	case err == nil:
@@ -174,7 +183,7 @@ func (o *Outbox) send(ctx context.Context, it store.OutboxItem) (string, error) 
 		o.serverDown(err)
 		r.Outcome, r.Detail, r.NextAttempt = store.DeliveryRetry, err.Error(), r.At.Add(min(job.Backoff(it.Attempts+1), o.opts.MaxDelay))
 	}
-	if rerr := o.store.RecordDelivery(context.WithoutCancel(ctx), r); rerr != nil {
+	if rerr := o.record(context.WithoutCancel(ctx), r); rerr != nil {
 		o.log.Error("recording a delivery", "notification", it.ID, "outcome", r.Outcome, "err", rerr)
 		return r.Outcome, rerr
 	}
@@ -183,6 +192,25 @@ func (o *Outbox) send(ctx context.Context, it store.OutboxItem) (string, error) 
 		o.log.Warn("sending a notification", "notification", it.ID, "to", it.Email, "outcome", r.Outcome, "err", err)
 	}
 	return r.Outcome, nil
+}
+
+// record records the outcome of an attempt. The record of a message the server
+// accepted is retried for a while (a database restarting, a connection lost): once
+// given up, the message goes out again.
+func (o *Outbox) record(ctx context.Context, r store.DeliveryResult) error {
+	err := o.store.RecordDelivery(ctx, r)
+	if err == nil || r.Outcome != store.DeliverySent {
+		return err
+	}
+	o.log.Warn("recording a sent message, retrying", "notification", r.ID, "err", err)
+	wait := 50 * time.Millisecond
+	for deadline := time.Now().Add(o.opts.RecordFor); time.Now().Before(deadline); wait = min(2*wait, time.Second) {
+		time.Sleep(wait)
+		if err = o.store.RecordDelivery(ctx, r); err == nil {
+			return nil
+		}
+	}
+	return err
 }
 
 // serverDown notes that the mail server did not take a message; the first time of an

@@ -195,12 +195,29 @@ func TestOurOutageNeverBounces(t *testing.T) {
 // failingRecords is a store whose deliveries cannot be recorded: the database is gone.
 type failingRecords struct {
 	store.Store
-	calls atomic.Int32
+	calls    atomic.Int32
+	failures int32 // the first so many records fail; 0: all of them
 }
 
-func (f *failingRecords) RecordDelivery(context.Context, store.DeliveryResult) error {
-	f.calls.Add(1)
-	return errors.New("connection refused")
+func (f *failingRecords) RecordDelivery(ctx context.Context, r store.DeliveryResult) error {
+	if n := f.calls.Add(1); f.failures == 0 || n <= f.failures {
+		return errors.New("connection refused")
+	}
+	return f.Store.RecordDelivery(ctx, r)
+}
+
+// TestRecordRetriedThroughABlip: a database that comes back within RecordFor costs no
+// message twice: the record of each accepted message is retried until it lands.
+func TestRecordRetriedThroughABlip(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	srv := smtptest.NewServer(t)
+	pending(t, s, 20)
+	fs := &failingRecords{Store: s, failures: 3}
+	o := newOutbox(t, fs, srv)
+	tally, err := o.RunUntilIdle(context.Background())
+	if err != nil || tally.Sent != 20 || srv.Count() != 20 {
+		t.Fatalf("sent %d, %d arrived, %v; want all 20 once", tally.Sent, srv.Count(), err)
+	}
 }
 
 // TestNoSendingWithoutRecording: when a sent message cannot be marked sent, the outbox
@@ -211,6 +228,7 @@ func TestNoSendingWithoutRecording(t *testing.T) {
 	pending(t, s, 100)
 	fs := &failingRecords{Store: s}
 	o := newOutbox(t, fs, srv)
+	o.opts.RecordFor = 100 * time.Millisecond
 	_, err := o.RunUntilIdle(context.Background())
 	if err == nil {
 		t.Fatal("no error while nothing could be recorded")

@@ -58,11 +58,14 @@ func (s *Service) Decide(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	// One time for the whole run: every event it decides falls in the same windows, so
-	// that one file's findings are not spread over several messages.
-	now := s.now().UTC()
 	made := 0
 	for {
+		// The time of each batch, not of the run: a run that goes on while a composer
+		// composes the windows that ended must not add to those windows afterwards
+		// (the events of an ingestion that finished after the run began would make a
+		// second e-mail of one window). A composer decides everything decidable before
+		// it composes, so a file's findings still go out together.
+		now := s.now().UTC()
 		events, err := s.store.UndecidedEvents(ctx, decideBatch, now.Add(-ingestionTimeout))
 		if err != nil || len(events) == 0 {
 			return made, err
@@ -106,7 +109,9 @@ func (s *Service) decideBatch(ctx context.Context, rules []store.Rule, chosen ma
 	}
 	windows := map[composeArgs]bool{}
 	for _, c := range cands {
-		if prev, ok := last[c.key]; ok && now.Sub(prev.LastAt) < c.repeat && c.severity <= prev.Severity {
+		// A repeat window of 0 tells every time: also when another decider, whose run
+		// started later, told the same system a moment "after" this run's now.
+		if prev, ok := last[c.key]; ok && c.repeat > 0 && now.Sub(prev.LastAt) < c.repeat && c.severity <= prev.Severity {
 			continue // told recently, and it did not get worse
 		}
 		state := store.SquelchState{LastAt: now, Severity: c.severity}

@@ -27,16 +27,25 @@ func storeEvent(t *testing.T, s store.Store, f store.Feed, orgID int64, ip, seve
 	}
 }
 
+// oneOrg registers organisation "a" and a periodic feed "ss", and sets rule.
+func oneOrg(t *testing.T, s store.Store, rule store.Rule) (store.Organisation, store.Feed) {
+	ctx := context.Background()
+	im, _ := s.BeginRegistryImport(ctx)
+	im.Commit(ctx, store.ImportCommit{Organisations: []store.OrgInput{{Ref: "a", Name: "A"}}, Now: time.Now()})
+	org, _ := s.Organisation(ctx, "a")
+	f, _ := s.PutFeed(ctx, store.Feed{Name: "ss", Format: "shadowserver", Kind: "periodic"})
+	if _, err := s.PutRule(ctx, rule); err != nil {
+		t.Fatal(err)
+	}
+	return org, f
+}
+
 // TestRepeatWindow: the same system is told once within the window, again when its
 // severity rises, and again after the window.
 func TestRepeatWindow(t *testing.T) {
 	storetest.ForEachEngine(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()
-		im, _ := s.BeginRegistryImport(ctx)
-		im.Commit(ctx, store.ImportCommit{Organisations: []store.OrgInput{{Ref: "a", Name: "A"}}, Now: time.Now()})
-		org, _ := s.Organisation(ctx, "a")
-		f, _ := s.PutFeed(ctx, store.Feed{Name: "ss", Format: "shadowserver", Kind: "periodic"})
-		s.PutRule(ctx, store.Rule{Taxonomy: "vulnerable", Action: ActionNotify, Aggregation: Immediate, Repeat: 7 * 24 * time.Hour})
+		org, f := oneOrg(t, s, store.Rule{Taxonomy: "vulnerable", Action: ActionNotify, Aggregation: Immediate, Repeat: 7 * 24 * time.Hour})
 		svc := New(s, slog.New(slog.DiscardHandler), nil)
 		now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 		svc.now = func() time.Time { return now }
@@ -58,6 +67,26 @@ func TestRepeatWindow(t *testing.T) {
 			n, err := svc.Decide(ctx)
 			if err != nil || n != st.want {
 				t.Fatalf("step %d (%s %s): %d items, %v; want %d", i, st.ip, st.severity, n, err, st.want)
+			}
+		}
+	})
+}
+
+// TestRepeatZeroTellsEveryTime: a repeat window of 0 tells the same system every
+// time, also when another decider's run, which began later, told it "after" this one's
+// clock.
+func TestRepeatZeroTellsEveryTime(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		org, f := oneOrg(t, s, store.Rule{Taxonomy: "vulnerable", Action: ActionNotify, Aggregation: Immediate, Repeat: 0})
+		later, earlier := New(s, slog.New(slog.DiscardHandler), nil), New(s, slog.New(slog.DiscardHandler), nil)
+		now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+		later.now = func() time.Time { return now.Add(time.Second) }
+		earlier.now = func() time.Time { return now }
+		for i, svc := range []*Service{later, earlier} {
+			storeEvent(t, s, f, org.ID, "192.0.2.1", "medium", now.Add(time.Duration(i)*time.Minute))
+			if n, err := svc.Decide(ctx); err != nil || n != 1 {
+				t.Fatalf("decider %d: %d items, %v; want 1", i, n, err)
 			}
 		}
 	})

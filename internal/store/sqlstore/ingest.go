@@ -88,6 +88,15 @@ func (s *DB) SaveEvents(ctx context.Context, ingestionID int64, events []store.E
 		return res, err
 	}
 	defer insert.Close()
+	// A duplicate that an ingestion stored and did not finish (it died: the same file
+	// is read again) is taken over by this one, to be decided with it when it finishes,
+	// not half an hour later on its own, in an e-mail of its own.
+	adopt, err := tx.PrepareContext(ctx, `UPDATE events SET ingestion_id = $1 WHERE fingerprint = $2 AND NOT decided
+		AND ingestion_id <> $1 AND ingestion_id IN (SELECT id FROM ingestions WHERE finished_at IS NULL)`)
+	if err != nil {
+		return res, err
+	}
+	defer adopt.Close()
 	created := s.d.Time(now.UTC())
 	var matches [][]any
 	for _, in := range events {
@@ -101,12 +110,16 @@ func (s *DB) SaveEvents(ctx context.Context, ingestionID int64, events []store.E
 			timeSource = s.d.Time(e.TimeSource)
 		}
 		var id int64
-		err = insert.QueryRowContext(ctx, e.Fingerprint().String(), feedID, ingestionID, timeSource,
+		fingerprint := e.Fingerprint().String()
+		err = insert.QueryRowContext(ctx, fingerprint, feedID, ingestionID, timeSource,
 			e.Classification.Taxonomy, e.Classification.Type, e.Classification.Identifier, e.Severity,
 			e.Get("source.ip"), int(e.Source.Port), int64(e.Source.ASN), e.Source.FQDN, e.Source.URL, e.Source.Account,
 			string(data), created).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			res.Duplicates++
+			if _, err := adopt.ExecContext(ctx, ingestionID, fingerprint); err != nil {
+				return res, fmt.Errorf("taking over an event of an unfinished ingestion: %w", err)
+			}
 			continue
 		}
 		if err != nil {

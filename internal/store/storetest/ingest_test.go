@@ -149,3 +149,41 @@ func TestRIPE(t *testing.T) {
 		}
 	})
 }
+
+// TestReadAgainAfterADeadIngestion: the events an ingestion stored before it died are
+// taken over by the next ingestion that stores them, and decidable when it finishes
+// (not only once the dead one is presumed dead); a finished one keeps its own.
+func TestReadAgainAfterADeadIngestion(t *testing.T) {
+	ForEachEngine(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		if _, err := importAll(t, s, []store.AssetInput{assetIn("a", "192.0.2.0/24")}, store.ImportCommit{Organisations: []store.OrgInput{{Ref: "a", Name: "A"}}}); err != nil {
+			t.Fatal(err)
+		}
+		org, _ := s.Organisation(ctx, "a")
+		f, _ := s.PutFeed(ctx, store.Feed{Name: "f", Format: "shadowserver"})
+		in := func(ip string) store.EventInput {
+			return store.EventInput{Event: testEvent(ip, 445), Matches: []store.MatchInput{{OrgID: org.ID, How: "prefix"}}}
+		}
+		finished, _ := s.StartIngestion(ctx, f.ID, "old.csv", t0)
+		s.SaveEvents(ctx, finished, []store.EventInput{in("192.0.2.1")}, t0)
+		s.FinishIngestion(ctx, store.Ingestion{ID: finished, FinishedAt: t0}, nil)
+		dead, _ := s.StartIngestion(ctx, f.ID, "scan_smb.csv", t0)
+		s.SaveEvents(ctx, dead, []store.EventInput{in("192.0.2.2")}, t0)
+		settled := t0.Add(-time.Hour) // nobody is presumed dead yet
+		if evs, _ := s.UndecidedEvents(ctx, 10, settled); len(evs) != 1 {
+			t.Fatalf("%d undecided events before the file is read again, want the finished one's", len(evs))
+		}
+		again, _ := s.StartIngestion(ctx, f.ID, "scan_smb.csv", t0)
+		res, err := s.SaveEvents(ctx, again, []store.EventInput{in("192.0.2.1"), in("192.0.2.2"), in("192.0.2.3")}, t0)
+		if err != nil || res.Added != 1 || res.Duplicates != 2 {
+			t.Fatalf("read again: %+v, %v", res, err)
+		}
+		if evs, _ := s.UndecidedEvents(ctx, 10, settled); len(evs) != 1 {
+			t.Fatalf("%d undecided events while the second reading runs, want 1", len(evs))
+		}
+		s.FinishIngestion(ctx, store.Ingestion{ID: again, FinishedAt: t0}, nil)
+		if evs, _ := s.UndecidedEvents(ctx, 10, settled); len(evs) != 3 {
+			t.Fatalf("%d undecided events after the second reading, want all 3", len(evs))
+		}
+	})
+}
