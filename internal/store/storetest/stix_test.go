@@ -15,7 +15,9 @@ func stixIn(org int64, id string, version time.Time) store.STIXObjectInput {
 		JSON: fmt.Appendf(nil, `{"type":%q,"id":%q,"modified":%q}`, typ, id, version.Format(time.RFC3339Nano))}
 }
 
-func objectID(typ string, n int) string { return fmt.Sprintf("%s--00000000-0000-4000-8000-%012d", typ, n) }
+func objectID(typ string, n int) string {
+	return fmt.Sprintf("%s--00000000-0000-4000-8000-%012d", typ, n)
+}
 
 // ids names a page's objects: "id@version-offset".
 func ids(objs []store.STIXObject) []string {
