@@ -1,7 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -79,4 +83,33 @@ type Publication struct {
 	Objects        int // how many objects it added
 	Attempts       int
 	PublishedAt    time.Time
+}
+
+// NewSTIXObject reads what a collection keeps of a STIX 2.1 object's JSON: its id,
+// type, spec_version (2.1 when absent, as for some cyber-observables) and version
+// (modified, else created; zero for an object that has neither, which TAXII then
+// shows with its date_added).
+func NewSTIXObject(orgID int64, raw []byte) (STIXObjectInput, error) {
+	var o struct {
+		ID          string `json:"id"`
+		Type        string `json:"type"`
+		SpecVersion string `json:"spec_version"`
+		Modified    string `json:"modified"`
+		Created     string `json:"created"`
+	}
+	if err := json.Unmarshal(raw, &o); err != nil {
+		return STIXObjectInput{}, fmt.Errorf("a STIX object: %w", err)
+	}
+	if o.Type == "" || !strings.HasPrefix(o.ID, o.Type+"--") {
+		return STIXObjectInput{}, fmt.Errorf("a STIX object needs a type and an id of that type: %q %q", o.Type, o.ID)
+	}
+	in := STIXObjectInput{OrgID: orgID, ID: o.ID, Type: o.Type, SpecVersion: cmp.Or(o.SpecVersion, "2.1"), JSON: raw}
+	if v := cmp.Or(o.Modified, o.Created); v != "" {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return in, fmt.Errorf("%s: version %q: %w", o.ID, v, err)
+		}
+		in.Version = t.UTC().Truncate(time.Microsecond)
+	}
+	return in, nil
 }
