@@ -98,6 +98,7 @@ func (p *Portal) Routes(m *http.ServeMux) {
 	p.approvalRoutes(mux)
 	p.passkeyRoutes(mux)
 	p.userManagementRoutes(mux)
+	p.tokenRoutes(mux)
 }
 
 // hashWait is how long a password check waits for a free slot before the portal
