@@ -140,6 +140,17 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request, p account.Princip
 	return objs, more, next, true
 }
 
+// queryObject is query for the object of the path: one the collection does not
+// hold (in the versions the filters select) is 404.
+func (s *Server) queryObject(w http.ResponseWriter, r *http.Request, p account.Principal, withVersions, withJSON bool) ([]store.STIXObject, bool, string, bool) {
+	objs, more, next, ok := s.query(w, r, p, withVersions, withJSON, r.PathValue("object"))
+	if ok && len(objs) == 0 && r.URL.Query().Get("next") == "" {
+		s.fail(w, http.StatusNotFound, "Not found", "There is no such object in this collection.")
+		return nil, false, "", false
+	}
+	return objs, more, next, ok
+}
+
 // envelope is TAXII's envelope of objects.
 type envelope struct {
 	More    bool              `json:"more"`
@@ -157,15 +168,10 @@ func (s *Server) objects(w http.ResponseWriter, r *http.Request, p account.Princ
 // object answers the versions of one object that the filters select; an object the
 // collection does not hold is 404.
 func (s *Server) object(w http.ResponseWriter, r *http.Request, p account.Principal) {
-	objs, more, next, ok := s.query(w, r, p, true, true, r.PathValue("object"))
-	if !ok {
-		return
+	objs, more, next, ok := s.queryObject(w, r, p, true, true)
+	if ok {
+		s.reply(w, http.StatusOK, envelopeOf(objs, more, next))
 	}
-	if len(objs) == 0 && r.URL.Query().Get("next") == "" {
-		s.fail(w, http.StatusNotFound, "Not found", "There is no such object in this collection.")
-		return
-	}
-	s.reply(w, http.StatusOK, envelopeOf(objs, more, next))
 }
 
 func envelopeOf(objs []store.STIXObject, more bool, next string) envelope {
@@ -202,12 +208,8 @@ func (s *Server) manifest(w http.ResponseWriter, r *http.Request, p account.Prin
 
 // versions lists every version of one object (match[version] does not apply).
 func (s *Server) versions(w http.ResponseWriter, r *http.Request, p account.Principal) {
-	objs, more, next, ok := s.query(w, r, p, false, false, r.PathValue("object"))
+	objs, more, next, ok := s.queryObject(w, r, p, false, false)
 	if !ok {
-		return
-	}
-	if len(objs) == 0 && r.URL.Query().Get("next") == "" {
-		s.fail(w, http.StatusNotFound, "Not found", "There is no such object in this collection.")
 		return
 	}
 	out := struct {

@@ -16,33 +16,32 @@ func fromMicros(n int64) time.Time { return time.UnixMicro(n).UTC() }
 
 // AddSTIXObjects implements store.STIXStore.
 func (s *DB) AddSTIXObjects(ctx context.Context, objects []store.STIXObjectInput, now time.Time) (int, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, err
-	}
-	defer tx.Rollback()
-	n, err := s.addSTIX(ctx, tx, objects, now)
-	if err != nil {
-		return 0, err
-	}
-	return n, tx.Commit()
+	return s.addSTIXThen(ctx, objects, now, nil)
 }
 
 // PublishSTIX implements store.STIXStore.
 func (s *DB) PublishSTIX(ctx context.Context, notificationID int64, channel string, objects []store.STIXObjectInput, now time.Time) (int, error) {
+	return s.addSTIXThen(ctx, objects, now, func(tx *sql.Tx, added int) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO publications (notification_id, channel, objects, attempts, published_at)
+			VALUES ($1, $2, $3, 1, $4) ON CONFLICT (notification_id, channel)
+			DO UPDATE SET objects = publications.objects + excluded.objects, attempts = publications.attempts + 1, published_at = excluded.published_at`,
+			notificationID, channel, added, s.d.Time(now.UTC()))
+		return err
+	})
+}
+
+// addSTIXThen adds the objects and runs then (if not nil) in the same transaction.
+func (s *DB) addSTIXThen(ctx context.Context, objects []store.STIXObjectInput, now time.Time, then func(tx *sql.Tx, added int) error) (int, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
 	}
 	defer tx.Rollback()
 	n, err := s.addSTIX(ctx, tx, objects, now)
-	if err != nil {
-		return 0, err
+	if err == nil && then != nil {
+		err = then(tx, n)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO publications (notification_id, channel, objects, attempts, published_at)
-		VALUES ($1, $2, $3, 1, $4) ON CONFLICT (notification_id, channel)
-		DO UPDATE SET objects = publications.objects + excluded.objects, attempts = publications.attempts + 1, published_at = excluded.published_at`,
-		notificationID, channel, n, s.d.Time(now.UTC())); err != nil {
+	if err != nil {
 		return 0, err
 	}
 	return n, tx.Commit()
