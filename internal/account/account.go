@@ -23,8 +23,6 @@ const LinkLife = 72 * time.Hour
 // Domain errors; store.ErrNotFound (a user not theirs to see), store.ErrConflict (an
 // address taken, a user who set up already) and store.ErrLastAdmin pass through.
 var (
-	// ErrForbidden: the actor may not manage users, or not give this role.
-	ErrForbidden = errors.New("not allowed")
 	// ErrSelf: nobody disables or removes themselves.
 	ErrSelf = errors.New("not to yourself")
 	// ErrKind: an organisation's user keeps an organisation's role and Baken's staff a
@@ -34,19 +32,6 @@ var (
 	ErrDisabled = errors.New("the user is disabled")
 )
 
-// Actor is who manages users: a signed-in user, or CommandLine.
-type Actor struct {
-	ID    int64 // 0: the command line
-	Role  string
-	OrgID int64 // the organisation an org-admin acts for
-}
-
-// CommandLine is the operator at the command line: an administrator of no account.
-var CommandLine = Actor{Role: store.RoleAdmin}
-
-// ActorOf is the actor of a signed-in user.
-func ActorOf(u store.User) Actor { return Actor{ID: u.ID, Role: u.Role, OrgID: u.OrgID} }
-
 // Roles are every role, the staff's first.
 var Roles = []string{store.RoleAdmin, store.RoleAnalyst, store.RoleOrgAdmin, store.RoleOrgMember}
 
@@ -55,7 +40,7 @@ func IsOrgRole(role string) bool { return role == store.RoleOrgAdmin || role == 
 
 // Grantable are the roles an actor may give: an administrator any, an organisation's
 // administrator those of their organisation; others none (and they manage nobody).
-func Grantable(a Actor) []string {
+func Grantable(a Principal) []string {
 	switch a.Role {
 	case store.RoleAdmin:
 		return []string{store.RoleOrgAdmin, store.RoleOrgMember, store.RoleAnalyst, store.RoleAdmin}
@@ -76,7 +61,7 @@ func New(s store.Store, now func() time.Time) *Service { return &Service{store: 
 
 // List returns the users an actor manages: an administrator all, or one organisation's
 // (orgID not 0); an organisation's administrator always their own organisation's.
-func (s *Service) List(ctx context.Context, a Actor, orgID int64) ([]store.User, error) {
+func (s *Service) List(ctx context.Context, a Principal, orgID int64) ([]store.User, error) {
 	switch a.Role {
 	case store.RoleAdmin:
 		return s.store.Users(ctx, orgID)
@@ -87,7 +72,7 @@ func (s *Service) List(ctx context.Context, a Actor, orgID int64) ([]store.User,
 }
 
 // User returns a user the actor manages; any other is ErrNotFound, as if it did not exist.
-func (s *Service) User(ctx context.Context, a Actor, id int64) (store.User, error) {
+func (s *Service) User(ctx context.Context, a Principal, id int64) (store.User, error) {
 	if Grantable(a) == nil {
 		return store.User{}, ErrForbidden
 	}
@@ -99,7 +84,7 @@ func (s *Service) User(ctx context.Context, a Actor, id int64) (store.User, erro
 }
 
 // UserByEmail is User by e-mail address.
-func (s *Service) UserByEmail(ctx context.Context, a Actor, email string) (store.User, error) {
+func (s *Service) UserByEmail(ctx context.Context, a Principal, email string) (store.User, error) {
 	u, err := s.store.UserByEmail(ctx, email)
 	if err != nil {
 		return u, err
@@ -109,7 +94,7 @@ func (s *Service) UserByEmail(ctx context.Context, a Actor, email string) (store
 
 // Invite creates a user with a set-up link and returns the link's token. An
 // organisation's administrator invites into their own organisation, whatever in says.
-func (s *Service) Invite(ctx context.Context, a Actor, in store.UserInput) (store.User, string, error) {
+func (s *Service) Invite(ctx context.Context, a Principal, in store.UserInput) (store.User, string, error) {
 	if !slices.Contains(Grantable(a), in.Role) {
 		return store.User{}, "", fmt.Errorf("role %q: %w", in.Role, ErrForbidden)
 	}
@@ -133,7 +118,7 @@ func (s *Service) Invite(ctx context.Context, a Actor, in store.UserInput) (stor
 
 // Reinvite gives a user who has not set up their account a new set-up link (the old
 // ones stop working) and returns its token.
-func (s *Service) Reinvite(ctx context.Context, a Actor, id int64) (store.User, string, error) {
+func (s *Service) Reinvite(ctx context.Context, a Principal, id int64) (store.User, string, error) {
 	u, err := s.managed(ctx, a, id, false)
 	if err != nil {
 		return u, "", err
@@ -148,7 +133,7 @@ func (s *Service) Reinvite(ctx context.Context, a Actor, id int64) (store.User, 
 }
 
 // SetRole gives a user another role of the same kind, one the actor may give.
-func (s *Service) SetRole(ctx context.Context, a Actor, id int64, role string) (store.User, error) {
+func (s *Service) SetRole(ctx context.Context, a Principal, id int64, role string) (store.User, error) {
 	u, err := s.User(ctx, a, id)
 	if err != nil {
 		return u, err
@@ -164,22 +149,22 @@ func (s *Service) SetRole(ctx context.Context, a Actor, id int64, role string) (
 }
 
 // Disable stops a user logging in and ends their sessions.
-func (s *Service) Disable(ctx context.Context, a Actor, id int64) (store.User, error) {
+func (s *Service) Disable(ctx context.Context, a Principal, id int64) (store.User, error) {
 	return s.change(ctx, a, id, true, "user.disable", store.UserChange{Disable: true})
 }
 
 // Enable undoes Disable.
-func (s *Service) Enable(ctx context.Context, a Actor, id int64) (store.User, error) {
+func (s *Service) Enable(ctx context.Context, a Principal, id int64) (store.User, error) {
 	return s.change(ctx, a, id, false, "user.enable", store.UserChange{Enable: true})
 }
 
 // Unlock forgets a user's failed logins and the lock they caused.
-func (s *Service) Unlock(ctx context.Context, a Actor, id int64) (store.User, error) {
+func (s *Service) Unlock(ctx context.Context, a Principal, id int64) (store.User, error) {
 	return s.change(ctx, a, id, false, "user.unlock", store.UserChange{Unlock: true})
 }
 
 // Remove deletes a user, their sessions and their passkeys.
-func (s *Service) Remove(ctx context.Context, a Actor, id int64) (store.User, error) {
+func (s *Service) Remove(ctx context.Context, a Principal, id int64) (store.User, error) {
 	u, err := s.managed(ctx, a, id, true)
 	if err != nil {
 		return u, err
@@ -187,7 +172,7 @@ func (s *Service) Remove(ctx context.Context, a Actor, id int64) (store.User, er
 	return u, s.store.DeleteUser(ctx, id, s.entry(a, u.OrgID, "user.remove", u.Email))
 }
 
-func (s *Service) change(ctx context.Context, a Actor, id int64, notSelf bool, action string, c store.UserChange) (store.User, error) {
+func (s *Service) change(ctx context.Context, a Principal, id int64, notSelf bool, action string, c store.UserChange) (store.User, error) {
 	u, err := s.managed(ctx, a, id, notSelf)
 	if err != nil {
 		return u, err
@@ -198,7 +183,7 @@ func (s *Service) change(ctx context.Context, a Actor, id int64, notSelf bool, a
 
 // managed returns a user the actor manages and may change: one of a role they may give,
 // and not themselves when notSelf.
-func (s *Service) managed(ctx context.Context, a Actor, id int64, notSelf bool) (store.User, error) {
+func (s *Service) managed(ctx context.Context, a Principal, id int64, notSelf bool) (store.User, error) {
 	u, err := s.User(ctx, a, id)
 	if err != nil {
 		return u, err
@@ -212,9 +197,6 @@ func (s *Service) managed(ctx context.Context, a Actor, id int64, notSelf bool) 
 	return u, nil
 }
 
-func (s *Service) entry(a Actor, orgID int64, action, detail string) store.AuditEntry {
-	if a.ID == 0 {
-		detail += " (by the command line)"
-	}
-	return store.AuditEntry{At: s.now(), ActorID: a.ID, OrgID: orgID, Action: action, Detail: detail}
+func (s *Service) entry(a Principal, orgID int64, action, detail string) store.AuditEntry {
+	return a.Entry(s.now(), orgID, action, detail)
 }

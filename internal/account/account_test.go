@@ -46,7 +46,7 @@ func setup(t *testing.T) *bundle {
 func TestRules(t *testing.T) {
 	tb := setup(t)
 	ctx := context.Background()
-	admin, aAdmin, analyst, member := ActorOf(tb.admin), ActorOf(tb.aAdmin), ActorOf(tb.analyst), ActorOf(tb.aMember)
+	admin, aAdmin, analyst, member := PrincipalOf(tb.admin), PrincipalOf(tb.aAdmin), PrincipalOf(tb.analyst), PrincipalOf(tb.aMember)
 	scenarios := []struct {
 		name string
 		do   func() error

@@ -10,15 +10,17 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/baken-cert/baken/internal/account"
 	"github.com/baken-cert/baken/internal/asset"
 	"github.com/baken-cert/baken/internal/auth/passkey"
 	"github.com/baken-cert/baken/internal/event"
 	"github.com/baken-cert/baken/internal/registry"
+	"github.com/baken-cert/baken/internal/taxii"
 	"github.com/baken-cert/baken/internal/web"
 )
 
 // Handler is every HTTP surface of Baken, mounted in one place; every response carries
-// the security headers. /metrics is here only behind its bearer token
+// the security headers; TAXII (/taxii2/) answers its own errors. /metrics is here only behind its bearer token
 // (BAKEN_METRICS_TOKEN); MetricsHandler serves it on an address of its own.
 func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
@@ -43,7 +45,11 @@ func (a *App) Handler() http.Handler {
 		a.Log.Info("the portal offers no passkeys", "reason", err)
 	}
 	portal.Routes(mux)
-	return web.SecureHeaders(portal.ErrorPages(mux), strings.HasPrefix(a.Config.PublicURL, "https://"))
+	// TAXII answers its errors as TAXII error messages, never the portal's pages.
+	top := http.NewServeMux()
+	top.Handle("/taxii2/", taxii.New(a.Store, account.New(a.Store, time.Now), a.Config.PublicURL, a.Config.SenderName, a.Log))
+	top.Handle("/", portal.ErrorPages(mux))
+	return web.SecureHeaders(top, strings.HasPrefix(a.Config.PublicURL, "https://"))
 }
 
 // MetricsHandler answers GET /metrics in the Prometheus format.

@@ -171,6 +171,8 @@ func TestServeAnswersAndStops(t *testing.T) {
 				{base + "/metrics", "", 401, ""}, {base + "/metrics", "wrong-token-of-enough-length", 401, ""},
 				{base + "/metrics", b.env["BAKEN_METRICS_TOKEN"], 200, "go_goroutines"},
 				{"http://" + b.env["BAKEN_METRICS_ADDR"] + "/metrics", "", 200, "go_goroutines"},
+				// TAXII answers its own errors, in JSON, not the portal's pages.
+				{base + "/taxii2/", "", 401, `"http_status":"401"`}, {base + "/taxii2", "baken_not-a-token", 401, `"http_status":"401"`},
 			} {
 				req, _ := http.NewRequest("GET", c.url, nil)
 				if c.token != "" {

@@ -132,7 +132,7 @@ func userState(u store.User, now time.Time) string {
 }
 
 // userChange is a command that changes one user, named by e-mail address.
-func userChange(name string, change func(*account.Service, context.Context, account.Actor, int64) (store.User, error), done string) func(context.Context, Env, []string) error {
+func userChange(name string, change func(*account.Service, context.Context, account.Principal, int64) (store.User, error), done string) func(context.Context, Env, []string) error {
 	return func(ctx context.Context, env Env, args []string) error {
 		return withUser(ctx, env, "user "+name, args, 1, func(a *app.App, s *account.Service, u store.User, _ []string) error {
 			if _, err := change(s, ctx, account.CommandLine, u.ID); err != nil {

@@ -39,6 +39,8 @@ type Store interface {
 	AccountStore
 	PasskeyStore
 	DomainStore
+	APITokenStore
+	STIXStore
 }
 
 // RegistryStore keeps organisations, their contacts and their assets.

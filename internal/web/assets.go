@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/baken-cert/baken/internal/account"
 	"github.com/baken-cert/baken/internal/asset"
 	"github.com/baken-cert/baken/internal/registry"
 	"github.com/baken-cert/baken/internal/safecsv"
@@ -57,7 +59,7 @@ func (p *Portal) assets(w http.ResponseWriter, r *http.Request, req request) {
 		kind, value, _ := strings.Cut(after, " ")
 		q.AfterKind, q.AfterValue = asset.Kind(kind), value
 	}
-	list, err := p.store.AssetPage(ctx, q)
+	list, err := p.registry.AssetPage(ctx, account.PrincipalOf(u), q)
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -101,12 +103,11 @@ func (p *Portal) uploadAssets(w http.ResponseWriter, r *http.Request, req reques
 func (p *Portal) importFor(w http.ResponseWriter, r *http.Request, req request, content io.Reader, f registry.Format, action, detail string) {
 	ctx := r.Context()
 	u := req.session.User
-	org, err := p.store.OrganisationByID(ctx, u.OrgID)
-	if err != nil {
-		p.fail(w, r, err)
+	rep, err := p.registry.ClaimFor(ctx, account.PrincipalOf(u), u.OrgID, content, f)
+	if errors.Is(err, account.ErrForbidden) || errors.Is(err, store.ErrNotFound) {
+		p.changed(w, r, req, err, "/assets", flash{})
 		return
 	}
-	rep, err := p.registry.Claim(ctx, content, registry.Claim{Org: org, Actor: u.Email, Format: f})
 	if err != nil {
 		p.redirectWith(w, r, req, "/assets", flash{Message: p.t(r, "Nothing was imported: %v", p.tError(r, err)), Failed: true})
 		return
@@ -160,18 +161,8 @@ func (p *Portal) removeAsset(w http.ResponseWriter, r *http.Request, req request
 		p.notFound(w, r)
 		return
 	}
-	found, err := p.store.Assets(r.Context(), store.AssetFilter{OrgID: u.OrgID, AfterID: id - 1, Limit: 1})
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	if len(found) == 0 || found[0].ID != id {
-		p.notFound(w, r)
-		return
-	}
-	err = p.store.DeleteAsset(r.Context(), u.OrgID, id, store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: u.OrgID,
-		Action: "asset.remove", Detail: found[0].Value})
-	p.changed(w, r, req, err, "/assets", flash{Message: p.t(r, "%s removed.", found[0].Value)})
+	a, err := p.registry.RemoveAsset(r.Context(), account.PrincipalOf(u), u.OrgID, id)
+	p.changed(w, r, req, err, "/assets", flash{Message: p.t(r, "%s removed.", a.Value)})
 }
 
 // exportAssets downloads every asset of the organisation as CSV, in the import format.

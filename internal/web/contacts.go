@@ -1,11 +1,13 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/baken-cert/baken/internal/account"
 	"github.com/baken-cert/baken/internal/registry"
 	"github.com/baken-cert/baken/internal/store"
 	"github.com/baken-cert/baken/internal/verify"
@@ -27,18 +29,12 @@ func (p *Portal) contactRoutes(mux *routeTable) {
 // once, a daily digest, or what the CERT's rules say.
 func (p *Portal) preferences(w http.ResponseWriter, r *http.Request, req request) {
 	u := req.session.User
-	agg := r.FormValue("aggregation")
-	if agg != "" && agg != "immediate" && agg != "daily" {
+	err := p.registry.SetAggregation(r.Context(), account.PrincipalOf(u), u.OrgID, r.FormValue("aggregation"))
+	if errors.Is(err, registry.ErrUnknownAggregation) {
 		p.errorPage(w, r, http.StatusBadRequest, p.t(r, "Unknown choice."))
 		return
 	}
-	err := p.store.SetAggregation(r.Context(), u.OrgID, agg, store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: u.OrgID,
-		Action: "org.aggregation", Detail: agg})
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	p.redirectWith(w, r, req, "/contacts", flash{Message: p.t(r, "Saved.")})
+	p.changed(w, r, req, err, "/contacts", flash{Message: p.t(r, "Saved.")})
 }
 
 type contactsPage struct {
@@ -56,7 +52,7 @@ type contactsPage struct {
 // the last working one.
 func (p *Portal) contacts(w http.ResponseWriter, r *http.Request, req request) {
 	u := req.session.User
-	cs, err := p.store.Contacts(r.Context(), u.OrgID)
+	cs, err := p.registry.Contacts(r.Context(), account.PrincipalOf(u), u.OrgID)
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -84,39 +80,23 @@ func (p *Portal) contacts(w http.ResponseWriter, r *http.Request, req request) {
 }
 
 // working reports whether the mail server takes c: it has not refused it for good.
-func working(c store.Contact) bool { return c.BounceReason == "" && c.BouncedAt.IsZero() }
+func working(c store.Contact) bool { return registry.Working(c) }
 
 // addContact adds a notification address in a language; it is how a user confirms an
 // address that security.txt offered.
 func (p *Portal) addContact(w http.ResponseWriter, r *http.Request, req request) {
-	ctx := r.Context()
 	u := req.session.User
-	addr, lang := strings.TrimSpace(r.FormValue("email")), r.FormValue("language")
-	if lang != "en" {
-		lang = "nl"
-	}
-	if _, err := registry.NormaliseEmail(addr); err != nil || strings.ContainsAny(addr, ",\"\n\r") {
+	addr := strings.TrimSpace(r.FormValue("email"))
+	rep, err := p.registry.AddContact(r.Context(), account.PrincipalOf(u), u.OrgID, addr, r.FormValue("language"))
+	switch {
+	case errors.Is(err, registry.ErrNotAnAddress):
 		p.redirectWith(w, r, req, "/contacts", flash{Message: p.t(r, "That is not an e-mail address."), Failed: true})
-		return
-	}
-	org, err := p.store.OrganisationByID(ctx, u.OrgID)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	rep, err := p.registry.Import(ctx, strings.NewReader("asset,contact_email,language\n,"+addr+","+lang+"\n"),
-		registry.ImportOptions{Format: registry.CSV, Org: &store.OrgInput{Ref: org.Ref, Name: org.Name}})
-	if err == nil && len(rep.Rejected) > 0 {
+	case err == nil && len(rep.Rejected) > 0:
 		row := rep.Rejected[0]
 		p.redirectWith(w, r, req, "/contacts", flash{Message: p.tProblem(r, row.Problem, row.Reason), Failed: true})
-		return
+	default:
+		p.changed(w, r, req, err, "/contacts", flash{Message: p.t(r, "%s receives the notifications now.", addr)})
 	}
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	p.audit(ctx, u, "contact.add", addr+" ("+lang+")")
-	p.redirectWith(w, r, req, "/contacts", flash{Message: p.t(r, "%s receives the notifications now.", addr)})
 }
 
 // removeContact removes a notification address. Removing the last one that works would
@@ -129,26 +109,15 @@ func (p *Portal) removeContact(w http.ResponseWriter, r *http.Request, req reque
 		p.notFound(w, r)
 		return
 	}
-	cs, err := p.store.Contacts(r.Context(), u.OrgID)
-	if err != nil {
-		p.fail(w, r, err)
-		return
-	}
-	i := slices.IndexFunc(cs, func(c store.Contact) bool { return c.ID == id })
-	if i < 0 {
-		p.notFound(w, r)
-		return
-	}
-	others := slices.ContainsFunc(cs, func(c store.Contact) bool { return c.ID != id && working(c) })
-	if !others && r.FormValue("confirm") != "yes" {
+	c, none, err := p.registry.RemoveContact(r.Context(), account.PrincipalOf(u), u.OrgID, id, r.FormValue("confirm") == "yes")
+	if errors.Is(err, registry.ErrLastAddress) {
 		http.Redirect(w, r, "/contacts?remove="+strconv.FormatInt(id, 10)+"#confirm-remove", http.StatusSeeOther)
 		return
 	}
-	err = p.store.DeleteContact(r.Context(), u.OrgID, id, store.AuditEntry{At: p.now(), ActorID: u.ID, OrgID: u.OrgID, Action: "contact.remove", Detail: cs[i].Email})
-	done := flash{Message: p.t(r, "%s no longer receives notifications.", cs[i].Email)}
-	if !others {
+	done := flash{Message: p.t(r, "%s no longer receives notifications.", c.Email)}
+	if none {
 		done.Failed = true
-		done.Message = p.t(r, "%s no longer receives notifications. Your organisation has no working notification address now: add one.", cs[i].Email)
+		done.Message = p.t(r, "%s no longer receives notifications. Your organisation has no working notification address now: add one.", c.Email)
 	}
 	p.changed(w, r, req, err, "/contacts", done)
 }

@@ -392,6 +392,7 @@ func TestEveryPageRenders(t *testing.T) {
 		"users.html":         usersPage{Admin: true, Roles: []string{"x"}, Message: "x"},
 		"verify.html":        verifyPage{Checked: true, Genuine: true},
 		"feedback.html":      feedbackPage{Kinds: feedbackKinds(nil)},
+		"tokens.html":        tokensPage{CanEdit: true, New: "x", Tokens: []tokenRow{{Expired: true}, {Allow: "x", LastUsed: "x"}}, Scopes: []string{"x"}, Lives: []int{1}, Flash: &flash{Message: "x"}},
 	}
 	files, _ := filepath.Glob("templates/*.html")
 	for _, f := range files {

@@ -34,7 +34,8 @@ func navFor(u store.User, csrf, here string) navData {
 	var links []navLink
 	if u.OrgID != 0 {
 		links = []navLink{{Href: "/", Label: "Overview"}, {Href: "/assets", Label: "Assets"}, {Href: "/domains", Label: "Domains"},
-			{Href: "/contacts", Label: "Notification addresses"}, {Href: "/notifications", Label: "Notifications"}}
+			{Href: "/contacts", Label: "Notification addresses"}, {Href: "/notifications", Label: "Notifications"},
+			{Href: "/tokens", Label: "API tokens"}}
 	} else {
 		links = []navLink{{Href: "/", Label: "Overview"}, {Href: "/review", Label: "Review"}, {Href: "/approvals", Label: "Approvals"},
 			{Href: "/organisations", Label: "Organisations"}, {Href: "/audit", Label: "Audit log"}}

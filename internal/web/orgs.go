@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/baken-cert/baken/internal/account"
 	"github.com/baken-cert/baken/internal/store"
 )
 
@@ -32,21 +33,11 @@ func (p *Portal) actingOrg(ctx context.Context, sess store.Session) (int64, erro
 	if sess.ActingOrgID == 0 || sess.ActingOrgID == own || own == 0 {
 		return own, nil
 	}
-	child, err := p.store.OrganisationByID(ctx, sess.ActingOrgID)
+	child, err := account.Reach(ctx, p.store, account.PrincipalOf(sess.User), sess.ActingOrgID)
 	if errors.Is(err, store.ErrNotFound) {
 		return own, nil
 	}
-	if err != nil {
-		return 0, err
-	}
-	parent, err := p.store.OrganisationByID(ctx, own)
-	if err != nil {
-		return 0, err
-	}
-	if child.ParentRef != parent.Ref {
-		return own, nil
-	}
-	return child.ID, nil
+	return child.ID, err
 }
 
 func (p *Portal) orgList(w http.ResponseWriter, r *http.Request, req request) {
@@ -84,8 +75,12 @@ func (p *Portal) orgSwitch(w http.ResponseWriter, r *http.Request, req request) 
 	}
 	target := own
 	if ref := r.FormValue("org"); ref != own.Ref {
-		target, err = p.store.Organisation(ctx, ref)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && target.ParentRef != own.Ref) {
+		if target, err = p.store.Organisation(ctx, ref); err == nil {
+			ownUser := req.session.User
+			ownUser.OrgID = own.ID
+			target, err = account.Reach(ctx, p.store, account.PrincipalOf(ownUser), target.ID)
+		}
+		if errors.Is(err, store.ErrNotFound) {
 			p.notFound(w, r)
 			return
 		}

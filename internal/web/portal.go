@@ -98,6 +98,7 @@ func (p *Portal) Routes(m *http.ServeMux) {
 	p.approvalRoutes(mux)
 	p.passkeyRoutes(mux)
 	p.userManagementRoutes(mux)
+	p.tokenRoutes(mux)
 }
 
 // hashWait is how long a password check waits for a free slot before the portal
@@ -230,12 +231,14 @@ func (p *Portal) audit(ctx context.Context, u store.User, action, detail string)
 }
 
 // changed answers a form that changed something: back to the page to with the flash
-// done, or 404 when what the form named is not the user's to change (ErrNotFound), or
-// an error page.
+// done, or 404 when what the form named is not the user's to change (ErrNotFound), 403
+// when the user may not change it (account.ErrForbidden), or an error page.
 func (p *Portal) changed(w http.ResponseWriter, r *http.Request, req request, err error, to string, done flash) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		p.notFound(w, r)
+	case errors.Is(err, account.ErrForbidden):
+		p.errorPage(w, r, http.StatusForbidden, p.t(r, "Only an administrator of your organisation can change its data."))
 	case err != nil:
 		p.fail(w, r, err)
 	default:

@@ -26,7 +26,7 @@ var signedInRoutes = []struct{ method, path string }{
 	{"POST", "/users/reinvite"}, {"POST", "/users/role"}, {"POST", "/users/disable"}, {"POST", "/users/enable"}, {"POST", "/users/unlock"}, {"POST", "/users/remove"},
 	{"GET", "/review"}, {"GET", "/review/20261122-00000001"}, {"POST", "/review/20261122-00000001/approve"},
 	{"POST", "/review/20261122-00000001/reject"}, {"GET", "/approvals"}, {"POST", "/approvals"}, {"GET", "/audit"},
-	{"GET", "/organisations"},
+	{"GET", "/organisations"}, {"GET", "/tokens"}, {"POST", "/tokens"}, {"POST", "/tokens/revoke"},
 }
 
 // TestEveryRouteNeedsASession: without a session every page redirects to the login,

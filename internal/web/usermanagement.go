@@ -16,28 +16,28 @@ func (p *Portal) userManagementRoutes(mux *routeTable) {
 	mux.Handle("GET /users", p.signedIn(p.usersForm))
 	mux.Handle("POST /users/invite", p.signedIn(p.invite))
 	mux.Handle("POST /users/reinvite", p.signedIn(p.reinvite))
-	mux.Handle("POST /users/role", p.signedIn(p.userAction(func(a account.Actor, r *http.Request, id int64) (store.User, string, error) {
+	mux.Handle("POST /users/role", p.signedIn(p.userAction(func(a account.Principal, r *http.Request, id int64) (store.User, string, error) {
 		u, err := p.accounts.SetRole(r.Context(), a, id, r.FormValue("role"))
 		return u, p.t(r, "%s is now %s.", u.Email, r.FormValue("role")), err
 	})))
 	for path, do := range map[string]struct {
-		change func(*account.Service, account.Actor, *http.Request, int64) (store.User, error)
+		change func(*account.Service, account.Principal, *http.Request, int64) (store.User, error)
 		done   string
 	}{
-		"disable": {func(s *account.Service, a account.Actor, r *http.Request, id int64) (store.User, error) {
+		"disable": {func(s *account.Service, a account.Principal, r *http.Request, id int64) (store.User, error) {
 			return s.Disable(r.Context(), a, id)
 		}, "%s is disabled."},
-		"enable": {func(s *account.Service, a account.Actor, r *http.Request, id int64) (store.User, error) {
+		"enable": {func(s *account.Service, a account.Principal, r *http.Request, id int64) (store.User, error) {
 			return s.Enable(r.Context(), a, id)
 		}, "%s can log in again."},
-		"unlock": {func(s *account.Service, a account.Actor, r *http.Request, id int64) (store.User, error) {
+		"unlock": {func(s *account.Service, a account.Principal, r *http.Request, id int64) (store.User, error) {
 			return s.Unlock(r.Context(), a, id)
 		}, "%s is unlocked."},
-		"remove": {func(s *account.Service, a account.Actor, r *http.Request, id int64) (store.User, error) {
+		"remove": {func(s *account.Service, a account.Principal, r *http.Request, id int64) (store.User, error) {
 			return s.Remove(r.Context(), a, id)
 		}, "%s is removed."},
 	} {
-		mux.Handle("POST /users/"+path, p.signedIn(p.userAction(func(a account.Actor, r *http.Request, id int64) (store.User, string, error) {
+		mux.Handle("POST /users/"+path, p.signedIn(p.userAction(func(a account.Principal, r *http.Request, id int64) (store.User, string, error) {
 			u, err := do.change(p.accounts, a, r, id)
 			if err == nil && path == "unlock" {
 				p.throttle.Success(u.Email, "") // the portal's own count of failures, too
@@ -49,14 +49,14 @@ func (p *Portal) userManagementRoutes(mux *routeTable) {
 
 // userAction answers a change to the user of the form's id: the list again with what
 // was done, or why not; a user the viewer does not manage is not found.
-func (p *Portal) userAction(change func(a account.Actor, r *http.Request, id int64) (store.User, string, error)) func(http.ResponseWriter, *http.Request, request) {
+func (p *Portal) userAction(change func(a account.Principal, r *http.Request, id int64) (store.User, string, error)) func(http.ResponseWriter, *http.Request, request) {
 	return func(w http.ResponseWriter, r *http.Request, req request) {
 		id, err := strconv.ParseInt(r.FormValue("id"), 10, 64)
 		if err != nil {
 			http.NotFound(w, r)
 			return
 		}
-		_, done, err := change(account.ActorOf(req.session.User), r, id)
+		_, done, err := change(account.PrincipalOf(req.session.User), r, id)
 		if err != nil {
 			p.userRefused(w, r, req, err)
 			return
@@ -95,7 +95,7 @@ func (p *Portal) reinvite(w http.ResponseWriter, r *http.Request, req request) {
 		http.NotFound(w, r)
 		return
 	}
-	actor := account.ActorOf(req.session.User)
+	actor := account.PrincipalOf(req.session.User)
 	if p.mail == nil {
 		if _, err := p.accounts.User(r.Context(), actor, id); err != nil {
 			p.userRefused(w, r, req, err)

@@ -56,7 +56,7 @@ func (p *Portal) usersForm(w http.ResponseWriter, r *http.Request, req request) 
 func (p *Portal) renderUsers(w http.ResponseWriter, r *http.Request, req request, status int, msg string, failed bool) {
 	ctx := r.Context()
 	u := req.session.User
-	actor := account.ActorOf(u)
+	actor := account.PrincipalOf(u)
 	if account.Grantable(actor) == nil {
 		p.errorPage(w, r, http.StatusForbidden, p.t(r, "Only administrators invite users."))
 		return
@@ -119,7 +119,7 @@ func (p *Portal) userState(r *http.Request, u store.User) string {
 func (p *Portal) invite(w http.ResponseWriter, r *http.Request, req request) {
 	ctx := r.Context()
 	u := req.session.User
-	actor := account.ActorOf(u)
+	actor := account.PrincipalOf(u)
 	if account.Grantable(actor) == nil {
 		p.errorPage(w, r, http.StatusForbidden, p.t(r, "Only administrators invite users."))
 		return

@@ -386,10 +386,13 @@ func TestPortalInABrowser(t *testing.T) {
 	// The organisation's other pages, at both widths; the last address asks before it goes.
 	for _, pg := range []struct{ path, want, name string }{
 		{"/contacts", "soc@alpha.example", "10c-contacts"}, {"/users", "Invite someone", "10d-users"},
-		{"/orgs", "Act for", "10e-orgs"}, {"/account/sessions", "Your sessions", "10f-sessions"},
+		{"/orgs", "Act for", "10e-orgs"}, {"/account/sessions", "Your sessions", "10f-sessions"}, {"/tokens", "New token", "10h-tokens"},
 	} {
 		run(pg.path, chromedp.Navigate(base+pg.path), waitText("main", pg.want, &page), look(t, pg.name))
 	}
+	// A new API token is shown once, whole, on a phone too.
+	run("make a token", chromedp.Navigate(base+"/tokens"), chromedp.SendKeys("#token-name", "opencti", chromedp.ByQuery),
+		chromedp.Click(`form[action="/tokens"] button[type="submit"]`, chromedp.ByQuery), waitText("main", "shown only this once", &page), look(t, "10i-new-token"))
 	run("remove the last address", chromedp.Navigate(base+"/contacts"), chromedp.Click(`form[action="/contacts/remove"] button`, chromedp.ByQuery),
 		waitText("main", "Remove it anyway?", &page), look(t, "10g-confirm-last-address"))
 	if cs, _ := a.Store.Contacts(ctx, org.ID); len(cs) != 1 {
