@@ -117,6 +117,9 @@ func (a *App) registerJobs() {
 	// The periodic runs are the safety net behind the jobs the changes insert.
 	a.Jobs.Handle(KindSweep, a.Notify.Sweep)
 	a.Jobs.Every(KindSweep, time.Minute)
+	publisher := deliver.NewPublisher(a.Store, a.Config.SenderName, a.Log)
+	a.Jobs.Handle(deliver.KindPublish, publisher.Job)
+	a.Jobs.Every(deliver.KindPublish, time.Minute)
 	a.Jobs.Handle(KindRecheckDomains, func(ctx context.Context, _ store.Job) error {
 		return a.Registry.RecheckDomains(ctx, a.Resolver)
 	})

@@ -156,7 +156,16 @@ func (s *Service) composeChunk(ctx context.Context, recipients []string, now tim
 			itemIDs = append(itemIDs, it.ID)
 		}
 	}
-	err = s.store.CreateNotifications(ctx, ns, itemIDs, nil)
+	// What leaves for an organisation is published in its TAXII collection too, by a
+	// job committed with the notifications.
+	var jobs []store.JobInput
+	for _, n := range ns {
+		if n.OrgID != 0 && !n.Held {
+			jobs = []store.JobInput{{Kind: KindPublish}}
+			break
+		}
+	}
+	err = s.store.CreateNotifications(ctx, ns, itemIDs, jobs)
 	if errors.Is(err, store.ErrConflict) {
 		s.log.Info("another process composed these notifications first", "recipients", len(plans))
 		return nil

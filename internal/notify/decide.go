@@ -17,6 +17,7 @@ import (
 const (
 	KindDecide  = "notify.decide"  // decide on the events stored since the last run
 	KindCompose = "notify.compose" // compose the notifications of the windows that ended
+	KindPublish = "taxii.publish"  // publish what left for organisations (deliver.Publisher)
 )
 
 // Service decides and composes notifications.

@@ -20,6 +20,9 @@ type STIXStore interface {
 	// PublishSTIX is AddSTIXObjects for a notification published on channel ("taxii"),
 	// recording the publication in the same transaction.
 	PublishSTIX(ctx context.Context, notificationID int64, channel string, objects []STIXObjectInput, now time.Time) (int, error)
+	// Unpublished lists, oldest first, up to limit notifications to an organisation that
+	// left for it (neither held nor rejected) and are not published on channel yet.
+	Unpublished(ctx context.Context, channel string, limit int) ([]Notification, error)
 	// Publications lists a notification's publications, by channel.
 	Publications(ctx context.Context, notificationID int64) ([]Publication, error)
 	// STIXObjects returns a page of one collection's objects in (DateAdded, Seq) order,

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"time"
 
@@ -28,6 +29,18 @@ func (s *DB) PublishSTIX(ctx context.Context, notificationID int64, channel stri
 			notificationID, channel, added, s.d.Time(now.UTC()))
 		return err
 	})
+}
+
+// Unpublished implements store.STIXStore.
+func (s *DB) Unpublished(ctx context.Context, channel string, limit int) ([]store.Notification, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+notificationColumns+` FROM notifications WHERE org_id IS NOT NULL
+		AND state NOT IN ('held', 'rejected') AND NOT EXISTS (SELECT 1 FROM publications p
+			WHERE p.notification_id = notifications.id AND p.channel = $1)
+		ORDER BY id LIMIT $2`, channel, limit)
+	if err != nil {
+		return nil, fmt.Errorf("listing unpublished notifications: %w", err)
+	}
+	return collect(rows, func(r rowScanner) (store.Notification, error) { return scanNotification(r) })
 }
 
 // addSTIXThen adds the objects and runs then (if not nil) in the same transaction.
