@@ -75,6 +75,7 @@ func NewParser(r io.Reader, fileName string, schema *Schema, opts ...Option) (*P
 	case err != nil:
 		return nil, fmt.Errorf("shadowserver %s: %w", fileName, err)
 	}
+	p.rs.width = len(p.rs.fields)
 	header := make([]string, len(p.rs.fields))
 	for i, f := range p.rs.fields {
 		header[i] = strings.TrimSpace(string(f))

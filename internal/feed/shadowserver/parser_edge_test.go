@@ -54,6 +54,11 @@ func TestParserEdges(t *testing.T) {
 			"2024-07-04 00:00:00,192.0.2.2,445,,smb,1,NL\n", []string{"ok 2", "ok 3"}},
 		{"quote never closed", "scan_smb.csv", smbHeader + "2024-07-04 00:00:00,192.0.2.1,445,\"open\n",
 			[]string{"2: column hostname: the quoted text is not closed at the end of the file"}},
+		// A quote left open in one row costs that row only: the rows after it are read.
+		{"quote left open mid-file", "scan_smb.csv", smbHeader + "2024-07-04 00:00:00,192.0.2.1,445,,smb,1,NL\n" +
+			"2024-07-04 00:00:00,192.0.2.2,445,\"open,smb,1,NL\n2024-07-04 00:00:00,192.0.2.3,445,,smb,1,NL\n" +
+			"2024-07-04 00:00:00,192.0.2.4,445,\"x\",smb,1,NL\n",
+			[]string{"ok 2", "3: column hostname: a quote opened in this field is not closed on its line", "ok 4", "ok 5"}},
 		{"line numbers after a multi-line field", "scan_smb.csv", smbHeader +
 			"2024-07-04 00:00:00,192.0.2.1,445,\"a\nb\nc\",smb,1,NL\n2024-07-04 00:00:00,x,445,,smb,1,NL\n",
 			[]string{"ok 2", `5: column ip: "x" is not an IP address`}},
@@ -118,5 +123,47 @@ func TestParserRawAndState(t *testing.T) {
 	}
 	if p.Report().Type != "scan_smb" || len(p.Header()) != 7 {
 		t.Errorf("Report, Header = %v, %v", p.Report().Type, p.Header())
+	}
+}
+
+// TestOneBadRowInALargeReport: an unclosed quote and a line of more than 4 MiB in a
+// report of 100,000 rows cost those two rows, with their lines; every other row is read.
+func TestOneBadRowInALargeReport(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString(smbHeader)
+	const rows = 100_000
+	for i := range rows {
+		switch i {
+		case 40_000:
+			b.WriteString("2024-07-04 00:00:00,192.0.2.9,445,\"never closed,smb,1,NL\n")
+		case 70_000:
+			b.WriteString("2024-07-04 00:00:00,192.0.2.9,445," + strings.Repeat("x", 5<<20) + ",smb,1,NL\n")
+		default:
+			b.WriteString("2024-07-04 00:00:00,192.0.2." + strconv.Itoa(i%250+1) + ",445,,smb,1,NL\n")
+		}
+	}
+	p, err := NewParser(strings.NewReader(b.String()), "scan_smb.csv", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok, rejected := 0, map[int]string{}
+	for {
+		err := p.Next()
+		var re *feed.RowError
+		switch {
+		case errors.Is(err, io.EOF):
+			if ok != rows-2 || len(rejected) != 2 || !strings.Contains(rejected[40_002], "not closed on its line") ||
+				!strings.Contains(rejected[70_002], "longer than 4 MiB") {
+				t.Fatalf("%d rows read, rejected %v; want %d read and lines 40002 and 70002 rejected", ok, rejected, rows-2)
+			}
+			return
+		case errors.As(err, &re):
+			rejected[re.Line] = re.Reason
+		case err != nil:
+			t.Fatalf("after %d rows: %v", ok, err)
+		default:
+			ok++
+		}
 	}
 }

@@ -29,6 +29,17 @@ type records struct {
 	rec     []byte // a record of several lines
 	scratch []byte // unescaped quoted fields
 	eol     bool   // the last line read ended with a newline
+
+	// width is the header's number of fields, once it is known: a record of several
+	// lines with another number of fields is a quote left open, not a record.
+	width int
+	// back holds the lines after the first of a record given up on, to be read again
+	// as records of their own; backEOL says whether its last line ended with a newline.
+	back    []byte
+	backEOL bool
+	// longNext is set when a line longer than maxRecord came after the lines put back:
+	// once they are read again, it is reported in its place.
+	longNext bool
 }
 
 // newRecords returns a reader of the records of r, without any UTF-8 byte order mark.
@@ -40,8 +51,12 @@ func newRecords(r io.Reader) *records {
 	return &records{br: br}
 }
 
-// errTooLong is fatal: past an unclosed quote the rest of the file cannot be trusted.
-var errTooLong = errors.New("record longer than 4 MiB (a quote that is never closed?)")
+// errLineTooLong is a line longer than maxRecord: it is skipped, and the next line read.
+var errLineTooLong = errors.New("the line is longer than 4 MiB")
+
+// errOpenQuote is what a line whose quote is not closed on it is rejected with, when
+// what follows shows that the quote was never meant to span lines.
+const errOpenQuote = "a quote opened in this field is not closed on its line"
 
 // rowErr is a problem with the current record only; the records after it go on.
 type rowErr struct {
@@ -61,6 +76,10 @@ func (e *rowErr) Error() string {
 func (rs *records) next() error {
 	for {
 		line, err := rs.readLine()
+		if errors.Is(err, errLineTooLong) {
+			rs.line, rs.raw, rs.fields, rs.complete = rs.physical, nil, rs.fields[:0], true
+			return &rowErr{0, errLineTooLong.Error()}
+		}
 		if err != nil {
 			return err
 		}
@@ -80,47 +99,96 @@ func (rs *records) next() error {
 	}
 }
 
-// multiline assembles a record whose quoted field goes on past the end of the line.
+// multiline assembles a record whose quoted field goes on past the end of the line. A
+// quote that is never closed would swallow the lines after it: when the record does not
+// end before the end of the file or maxRecord, or ends with another number of fields
+// than the header's, only its first line is rejected, and the lines after it are read
+// again as records of their own.
 func (rs *records) multiline(first []byte) error {
 	rs.rec = append(rs.rec[:0], first...)
 	state := quoteState(stFieldStart, first)
 	for state == stQuoted {
 		line, err := rs.readLine()
 		if errors.Is(err, io.EOF) {
-			rs.raw, rs.complete = rs.rec, false
-			return &rowErr{len(rs.fields) + 1, "the quoted text is not closed at the end of the file"}
+			return rs.giveUp(len(first), false, "the quoted text is not closed at the end of the file")
+		}
+		if errors.Is(err, errLineTooLong) {
+			rs.longNext = true
+			return rs.giveUp(len(first), true, errOpenQuote)
 		}
 		if err != nil {
 			return err
 		}
 		rs.rec = append(append(rs.rec, '\n'), line...)
 		if len(rs.rec) > maxRecord {
-			return fmt.Errorf("line %d: %w", rs.line, errTooLong)
+			return rs.giveUp(len(first), rs.eol, errOpenQuote)
 		}
 		state = quoteState(state, line)
 	}
 	done, bad := rs.split(rs.rec)
+	if !done || bad > 0 || rs.width > 0 && len(rs.fields) != rs.width {
+		return rs.giveUp(len(first), rs.eol, errOpenQuote)
+	}
 	rs.raw, rs.complete = rs.rec, rs.eol
-	if !done {
-		// quoteState and split agree on where quoted fields end; this cannot happen.
-		return &rowErr{len(rs.fields) + 1, "the quoted text is not closed"}
-	}
-	if bad > 0 {
-		return &rowErr{bad, errAfterQuote}
-	}
 	return nil
 }
 
-// readLine returns the next physical line without its line ending.
+// giveUp rejects the first line of rs.rec (n bytes), whose quote is left open, for
+// reason, and puts the lines after it back to be read again; eol says whether the last
+// of them ended with a newline.
+func (rs *records) giveUp(n int, eol bool, reason string) error {
+	first := rs.rec[:n]
+	if rest := rs.rec[n:]; len(rest) > 0 {
+		// A copy: rec is reused by the records read from it. Lines put back before and
+		// not read again yet come after these, with their own end.
+		again := append([]byte(nil), rest[1:]...)
+		if rs.back != nil {
+			again = append(append(again, '\n'), rs.back...)
+		} else {
+			rs.backEOL = eol
+		}
+		rs.back = again
+	}
+	rs.physical = rs.line
+	rs.split(first) // the fields before the open one
+	rs.raw, rs.complete = first, true
+	return &rowErr{len(rs.fields) + 1, reason}
+}
+
+// readLine returns the next physical line without its line ending: first the lines put
+// back, then those of the stream. A line longer than maxRecord is errLineTooLong, its
+// content skipped.
 func (rs *records) readLine() ([]byte, error) {
+	if rs.back != nil {
+		rs.physical++
+		line, rest, found := bytes.Cut(rs.back, []byte{'\n'})
+		rs.back, rs.eol = rest, found || rs.backEOL
+		if !found {
+			rs.back = nil
+		}
+		return bytes.TrimSuffix(line, []byte{'\r'}), nil
+	}
+	if rs.longNext {
+		rs.longNext = false
+		rs.physical++
+		return nil, errLineTooLong
+	}
 	line, err := rs.br.ReadSlice('\n')
 	if errors.Is(err, bufio.ErrBufferFull) {
 		rs.long = append(rs.long[:0], line...)
 		for errors.Is(err, bufio.ErrBufferFull) {
 			line, err = rs.br.ReadSlice('\n')
 			rs.long = append(rs.long, line...)
-			if len(rs.long) > maxRecord {
-				return nil, fmt.Errorf("line %d: %w", rs.physical+1, errTooLong)
+			if len(rs.long) > maxRecord+2 { // +2 for "\r\n"
+				rs.long = rs.long[:0]
+				for errors.Is(err, bufio.ErrBufferFull) {
+					_, err = rs.br.ReadSlice('\n')
+				}
+				rs.physical++
+				if err != nil && !errors.Is(err, io.EOF) {
+					return nil, err
+				}
+				return nil, errLineTooLong
 			}
 		}
 		line = rs.long

@@ -62,6 +62,13 @@ func TestRecords(t *testing.T) {
 		{"blank lines skipped", "\n\na\n\r\n\nb", [][]string{{"a"}, {"b"}}, []int{3, 6}, nil},
 		{"text after quote", "\"a\"b,c\nd\n", [][]string{{"d"}}, []int{2}, map[int]string{1: "field 1: text after the closing quote"}},
 		{"unclosed at end", "a\n\"b,c\n", [][]string{{"a"}}, []int{1}, map[int]string{2: "field 1: the quoted text is not closed"}},
+		// A quote left open does not swallow the lines after it: they are read again.
+		{"open quote, read on", "a,b\n\"x,y\nc,d\ne,f\n", [][]string{{"a", "b"}, {"c", "d"}, {"e", "f"}}, []int{1, 3, 4},
+			map[int]string{2: "field 1: the quoted text is not closed at the end of the file"}},
+		{"open quote closed by a later one", "\"x,y\nc,\"d\ne,f\n", [][]string{{"e", "f"}}, []int{3},
+			map[int]string{1: "field 1: a quote opened in this field is not closed on its line", 2: "field 2: the quoted text is not closed"}},
+		{"line over 4 MiB skipped", "a\n" + strings.Repeat("x", maxRecord+10) + "\nb\n", [][]string{{"a"}, {"b"}}, []int{1, 3},
+			map[int]string{2: "longer than 4 MiB"}},
 		{"long line", strings.Repeat("x", 100_000) + ",y\n", [][]string{{strings.Repeat("x", 100_000), "y"}}, []int{1}, nil},
 	}
 	for _, tt := range tests {
