@@ -62,6 +62,9 @@ func ingestCmd(ctx context.Context, env Env, args []string) error {
 		} else {
 			printIngest(env, rep)
 		}
+		if rep.Rejected > 0 {
+			failed++ // as baken org import: status 1 when anything was not taken
+		}
 	}
 	if failed > 0 {
 		return exitError(1)

@@ -113,7 +113,11 @@ func progress(env Env, size int64, what string) *progressbar.ProgressBar {
 
 func printImport(env Env, source string, rep registry.ImportReport, took time.Duration) {
 	w := env.Stdout
-	fmt.Fprintf(w, "Imported %s in %s: %d rows, %d rejected.\n", source, took.Round(time.Millisecond), rep.Rows, len(rep.Rejected))
+	fmt.Fprintf(w, "Imported %s in %s: %d rows, %d rejected", source, took.Round(time.Millisecond), rep.Rows, len(rep.Rejected))
+	if len(rep.Warnings) > 0 {
+		fmt.Fprintf(w, ", %d imported with a warning", len(rep.Warnings))
+	}
+	fmt.Fprintln(w, ".")
 	fmt.Fprintf(w, "  organisations  %d added, %d updated\n", rep.OrganisationsAdded, rep.OrganisationsUpdated)
 	fmt.Fprintf(w, "  contacts       %d added\n", rep.ContactsAdded)
 	fmt.Fprintf(w, "  assets         %d added, %d unchanged, %d removed\n", rep.AssetsAdded, rep.AssetsUnchanged, rep.AssetsRemoved)
@@ -125,6 +129,9 @@ func printImport(env Env, source string, rep registry.ImportReport, took time.Du
 	}
 	for _, r := range rep.Rejected {
 		fmt.Fprintf(env.Stderr, "%s: line %d: %s\n", source, r.Line, r.Reason)
+	}
+	for _, r := range rep.Warnings {
+		fmt.Fprintf(env.Stderr, "%s: line %d: warning: %s\n", source, r.Line, r.Reason)
 	}
 }
 

@@ -41,8 +41,11 @@ type ImportOptions struct {
 
 // ImportReport says what an import did.
 type ImportReport struct {
-	Rows           int        `json:"rows"`
-	Rejected       []RowError `json:"rejected"`
+	Rows     int        `json:"rows"`
+	Rejected []RowError `json:"rejected"`
+	// Warnings are rows imported all the same, with something left out (a parent that
+	// is not known); they count as imported.
+	Warnings       []RowError `json:"warnings,omitempty"`
 	IgnoredColumns []string   `json:"ignored_columns,omitempty"`
 	// NotReplaced lists the organisations whose assets --replace left alone because
 	// one of their rows was rejected.
@@ -115,7 +118,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (
 	if err := stage.wait(); err != nil {
 		return ImportReport{}, err
 	}
-	rep.Rejected = append(rep.Rejected, s.checkParents(ctx, b)...)
+	rep.Warnings = s.checkParents(ctx, b)
 	commit := b.commit(rep.Rejected)
 	rep.NotReplaced = b.notReplaced
 	commit.Now = time.Now()
@@ -261,8 +264,8 @@ func NormaliseEmail(s string) (string, error) {
 	return local + "@" + d, nil
 }
 
-// checkParents rejects the parent link of organisations whose parent is neither in the
-// file nor registered; the organisation itself is imported without it.
+// checkParents drops the parent link of organisations whose parent is neither in the
+// file nor registered, and warns of it; the organisation itself is imported without it.
 func (s *Service) checkParents(ctx context.Context, b *importBuilder) []RowError {
 	var out []RowError
 	for _, ref := range b.order {

@@ -26,7 +26,6 @@ func TestRejectedRowsCarryTheirProblem(t *testing.T) {
 		{"rows of every kind", CSV, goodAndBad, 6},
 		{"rows CSV cannot read", CSV, "organisation,asset\nA,a\"b.example\nA,\"a.example\nB,b.example\n", 2},
 		{"too many fields", CSV, "organisation,asset\nB,b.example,extra\n", 1},
-		{"a parent nobody knows", CSV, "organisation,asset,parent\nA,a.example,ghost\n", 1},
 		{"lines that are no JSON object", JSONL, "{\"organisation\":\"A\",\"asset\":7}\nnot json\n", 2},
 	}
 	for _, f := range files {
