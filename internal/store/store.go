@@ -39,6 +39,7 @@ type Store interface {
 	AccountStore
 	PasskeyStore
 	DomainStore
+	CollectStore
 }
 
 // RegistryStore keeps organisations, their contacts and their assets.
