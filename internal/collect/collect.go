@@ -110,7 +110,7 @@ func (s *Service) ScheduleJob(ctx context.Context, _ store.Job) error {
 		sch, _ := cfg.schedule()
 		slot := sch.slot(now)
 		args, _ := json.Marshal(runArgs{Feed: f.Name, Slot: slot})
-		if _, err := s.store.InsertJob(ctx, store.JobInput{Kind: KindRun, Args: args, MaxAttempts: 3,
+		if _, err := s.store.InsertJob(ctx, store.JobInput{Kind: KindRun, Args: args, MaxAttempts: 10,
 			UniqueKey: KindRun + ":" + f.Name + "@" + slot.Format(time.RFC3339)}); err != nil {
 			return err
 		}
@@ -237,7 +237,8 @@ func ingestJob(id int64) store.JobInput {
 }
 
 // ingestAttempts is how often a collected file is tried before it is shown as failed.
-const ingestAttempts = 5
+// A process that dies while ingesting uses up an attempt too, hence the margin.
+const ingestAttempts = 10
 
 // Rerun ingests a collected file again, at an analyst's request.
 func (s *Service) Rerun(ctx context.Context, id int64) error {
