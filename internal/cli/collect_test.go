@@ -18,12 +18,15 @@ import (
 	"github.com/baken-cert/baken/internal/store/storetest"
 )
 
+// hadoopIP is the address in the sample scan_hadoop report.
+const hadoopIP = "192.0.2.23"
+
 const collectRegistry = `organisation,org_ref,asset,contact_email,language
 Customer,cust,192.0.2.16/28,soc@customer.example,en
 `
 
 // TestServeCollectsEveryFeed: with a feed for each collector (the Shadowserver API, an
-// HTTP download, a watched directory), `baken serve` collects, ingests, decides and
+// HTTP download, a watched directory, an IMAP mailbox), `baken serve` collects, ingests, decides and
 // delivers, and nobody runs a command; feed status then shows what happened.
 func TestServeCollectsEveryFeed(t *testing.T) {
 	for _, engine := range storetest.Engines {
@@ -59,6 +62,10 @@ func TestServeCollectsEveryFeed(t *testing.T) {
 			old := time.Now().Add(-time.Hour)
 			os.Chtimes(dropped, old, old)
 			key, secret := b.file("ss-key", "the-key\n"), b.file("ss-secret", "the-secret\n")
+			mailbox := collecttest.NewMailbox(t, "reports@cert.example", "mail-pw")
+			mailbox.Deliver("Partner CERT <reports@partner.example>", "[partner] scan report",
+				collecttest.Attachment{Name: "2026-03-24-scan_hadoop-nl-asn.csv", ContentType: "text/csv", Data: sample("2026-03-24-scan_hadoop-nl-asn.csv")})
+			mailPassword := b.file("mail-pw", "mail-pw")
 
 			feeds := []map[string]any{
 				{"name": "ss-api", "format": "shadowserver", "collect": map[string]any{"daily": "00:00",
@@ -67,12 +74,15 @@ func TestServeCollectsEveryFeed(t *testing.T) {
 					"http": map[string]any{"url": web.URL + "/reports/2026-03-24-scan_db2-nl-asn.csv"}}},
 				{"name": "ss-drop", "format": "shadowserver", "collect": map[string]any{"every": "1m", "expect_within": "24h",
 					"dir": map[string]any{"path": drop}}},
+				{"name": "ss-mail", "format": "shadowserver", "collect": map[string]any{"every": "5m",
+					"imap": map[string]any{"server": mailbox.Addr, "tls": "none", "username": "reports@cert.example",
+						"password": "file:" + mailPassword, "move_to": "Done"}}},
 			}
 			raw, _ := json.Marshal(feeds)
 			if code, out, errOut := b.run("", "feed", "apply", b.file("feeds.json", string(raw))); code != 0 {
 				t.Fatalf("feed apply: %s %s", out, errOut)
 			}
-			for _, f := range []string{"ss-api", "ss-http", "ss-drop"} {
+			for _, f := range []string{"ss-api", "ss-http", "ss-drop", "ss-mail"} {
 				if code, out, errOut := b.run("", "rule", "set", "--feed", f, "--action", "notify", "--aggregation", "immediate"); code != 0 {
 					t.Fatalf("rule: %s %s", out, errOut)
 				}
@@ -90,7 +100,7 @@ func TestServeCollectsEveryFeed(t *testing.T) {
 				ips := map[string]bool{}
 				for _, m := range mail.Messages() {
 					text, _ := m.Text("text/plain")
-					for _, ip := range []string{"192.0.2.21", "192.0.2.24", "192.0.2.26"} {
+					for _, ip := range []string{"192.0.2.21", "192.0.2.24", "192.0.2.26", hadoopIP} {
 						if strings.Contains(text, ip) {
 							ips[ip] = true
 						}
@@ -98,15 +108,15 @@ func TestServeCollectsEveryFeed(t *testing.T) {
 				}
 				return ips
 			}
-			for deadline := time.Now().Add(30 * time.Second); len(named()) < 3 && time.Now().Before(deadline); {
+			for deadline := time.Now().Add(30 * time.Second); len(named()) < 4 && time.Now().Before(deadline); {
 				time.Sleep(50 * time.Millisecond)
 			}
 			cancel()
 			if code := <-done; code != 0 {
 				t.Fatalf("serve exited %d", code)
 			}
-			if ips := named(); len(ips) != 3 {
-				t.Errorf("the notifications name %v, want the three addresses of the three feeds", ips)
+			if ips := named(); len(ips) != 4 {
+				t.Errorf("the notifications name %v, want the four addresses of the four feeds", ips)
 			}
 			if _, err := os.Stat(filepath.Join(drop, "done", filepath.Base(dropped))); err != nil {
 				t.Errorf("the dropped file is not in done: %v", err)
@@ -116,7 +126,10 @@ func TestServeCollectsEveryFeed(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("feed status: %s", errOut)
 			}
-			for _, want := range []string{"ss-api  ", "ss-http ", "ss-drop ", "2026-03-24-scan_exchange-nl-asn.csv  ingested: 2 rows",
+			if done := mailbox.Folder("Done"); len(done) != 1 {
+				t.Errorf("the mail was not moved to Done: %v", done)
+			}
+			for _, want := range []string{"ss-api  ", "ss-http ", "ss-drop ", "ss-mail ", "2026-03-24-scan_exchange-nl-asn.csv  ingested: 2 rows",
 				today + "-scan_adb-nl-asn.csv  ingested: 1 rows"} {
 				if !strings.Contains(status, want) {
 					t.Errorf("feed status has no %q:\n%s", want, status)

@@ -85,6 +85,8 @@ func (c *Config) source() source {
 		return c.Shadowserver
 	case c.Dir != nil:
 		return c.Dir
+	case c.IMAP != nil:
+		return c.IMAP
 	}
 	return nil
 }
@@ -189,11 +191,16 @@ type run struct {
 	kept   int
 }
 
-// keep keeps a collected file and its ingestion job; it reports whether the content
-// was new.
+// keep keeps a collected file of the run's feed and its ingestion job; it reports
+// whether the content was new.
 func (r *run) keep(ctx context.Context, name, src string, data []byte) (bool, error) {
+	return r.keepFor(ctx, r.feed, name, src, data)
+}
+
+// keepFor is keep for another feed (a mailbox's routes choose it per message).
+func (r *run) keepFor(ctx context.Context, f store.Feed, name, src string, data []byte) (bool, error) {
 	sum := sha256.Sum256(data)
-	_, isNew, err := r.s.store.PutCollectedFile(ctx, store.CollectedFileInput{FeedID: r.feed.ID, Name: name, Source: src,
+	_, isNew, err := r.s.store.PutCollectedFile(ctx, store.CollectedFileInput{FeedID: f.ID, Name: name, Source: src,
 		SHA256: hex.EncodeToString(sum[:]), Data: data, CollectedAt: r.s.now()}, ingestJob)
 	if err != nil {
 		return false, err

@@ -26,6 +26,7 @@ type Config struct {
 	HTTP         *HTTPConfig         `json:"http,omitempty"`
 	Shadowserver *ShadowserverConfig `json:"shadowserver,omitempty"`
 	Dir          *DirConfig          `json:"dir,omitempty"`
+	IMAP         *IMAPConfig         `json:"imap,omitempty"`
 }
 
 // DefaultMaxSize bounds a collected file when the feed sets no max_size.
@@ -83,13 +84,13 @@ func (c *Config) Check() error {
 		errs = append(errs, errors.New("collect: expect_within and max_size cannot be negative"))
 	}
 	n := 0
-	for _, set := range []bool{c.HTTP != nil, c.Shadowserver != nil, c.Dir != nil} {
+	for _, set := range []bool{c.HTTP != nil, c.Shadowserver != nil, c.Dir != nil, c.IMAP != nil} {
 		if set {
 			n++
 		}
 	}
 	if n != 1 {
-		errs = append(errs, errors.New("collect: configure exactly one source: http, shadowserver or dir"))
+		errs = append(errs, errors.New("collect: configure exactly one source: http, shadowserver, dir or imap"))
 	}
 	switch {
 	case c.HTTP != nil:
@@ -98,11 +99,13 @@ func (c *Config) Check() error {
 		errs = append(errs, c.Shadowserver.check())
 	case c.Dir != nil:
 		errs = append(errs, c.Dir.check())
+	case c.IMAP != nil:
+		errs = append(errs, c.IMAP.check())
 	}
 	return errors.Join(errs...)
 }
 
-// Source names the kind of source: http, shadowserver or dir.
+// Source names the kind of source: http, shadowserver, dir or imap.
 func (c *Config) Source() string {
 	switch {
 	case c.HTTP != nil:
@@ -111,6 +114,8 @@ func (c *Config) Source() string {
 		return "shadowserver"
 	case c.Dir != nil:
 		return "dir"
+	case c.IMAP != nil:
+		return "imap"
 	}
 	return ""
 }
