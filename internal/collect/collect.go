@@ -87,6 +87,8 @@ func (c *Config) source() source {
 		return c.Dir
 	case c.IMAP != nil:
 		return c.IMAP
+	case c.TAXII != nil:
+		return c.TAXII
 	}
 	return nil
 }

@@ -27,6 +27,7 @@ type Config struct {
 	Shadowserver *ShadowserverConfig `json:"shadowserver,omitempty"`
 	Dir          *DirConfig          `json:"dir,omitempty"`
 	IMAP         *IMAPConfig         `json:"imap,omitempty"`
+	TAXII        *TAXIIConfig        `json:"taxii,omitempty"`
 }
 
 // DefaultMaxSize bounds a collected file when the feed sets no max_size.
@@ -84,13 +85,13 @@ func (c *Config) Check() error {
 		errs = append(errs, errors.New("collect: expect_within and max_size cannot be negative"))
 	}
 	n := 0
-	for _, set := range []bool{c.HTTP != nil, c.Shadowserver != nil, c.Dir != nil, c.IMAP != nil} {
+	for _, set := range []bool{c.HTTP != nil, c.Shadowserver != nil, c.Dir != nil, c.IMAP != nil, c.TAXII != nil} {
 		if set {
 			n++
 		}
 	}
 	if n != 1 {
-		errs = append(errs, errors.New("collect: configure exactly one source: http, shadowserver, dir or imap"))
+		errs = append(errs, errors.New("collect: configure exactly one source: http, shadowserver, dir, imap or taxii"))
 	}
 	switch {
 	case c.HTTP != nil:
@@ -101,11 +102,13 @@ func (c *Config) Check() error {
 		errs = append(errs, c.Dir.check())
 	case c.IMAP != nil:
 		errs = append(errs, c.IMAP.check())
+	case c.TAXII != nil:
+		errs = append(errs, c.TAXII.check())
 	}
 	return errors.Join(errs...)
 }
 
-// Source names the kind of source: http, shadowserver, dir or imap.
+// Source names the kind of source: http, shadowserver, dir, imap or taxii.
 func (c *Config) Source() string {
 	switch {
 	case c.HTTP != nil:
@@ -116,6 +119,8 @@ func (c *Config) Source() string {
 		return "dir"
 	case c.IMAP != nil:
 		return "imap"
+	case c.TAXII != nil:
+		return "taxii"
 	}
 	return ""
 }
