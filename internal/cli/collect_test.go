@@ -21,12 +21,15 @@ import (
 // hadoopIP is the address in the sample scan_hadoop report.
 const hadoopIP = "192.0.2.23"
 
+// taxiiIP is the address of the partner's TAXII indicator.
+const taxiiIP = "192.0.2.29"
+
 const collectRegistry = `organisation,org_ref,asset,contact_email,language
 Customer,cust,192.0.2.16/28,soc@customer.example,en
 `
 
 // TestServeCollectsEveryFeed: with a feed for each collector (the Shadowserver API, an
-// HTTP download, a watched directory, an IMAP mailbox), `baken serve` collects, ingests, decides and
+// HTTP download, a watched directory, an IMAP mailbox, a TAXII collection), `baken serve` collects, ingests, decides and
 // delivers, and nobody runs a command; feed status then shows what happened.
 func TestServeCollectsEveryFeed(t *testing.T) {
 	for _, engine := range storetest.Engines {
@@ -66,6 +69,9 @@ func TestServeCollectsEveryFeed(t *testing.T) {
 			mailbox.Deliver("Partner CERT <reports@partner.example>", "[partner] scan report",
 				collecttest.Attachment{Name: "2026-03-24-scan_hadoop-nl-asn.csv", ContentType: "text/csv", Data: sample("2026-03-24-scan_hadoop-nl-asn.csv")})
 			mailPassword := b.file("mail-pw", "mail-pw")
+			taxii := collecttest.NewTAXII(t, "cert", "taxii-pw")
+			taxii.Add(time.Now().Add(-time.Hour), taxiiIP)
+			taxiiPassword := b.file("taxii-pw", "taxii-pw")
 
 			feeds := []map[string]any{
 				{"name": "ss-api", "format": "shadowserver", "collect": map[string]any{"daily": "00:00",
@@ -77,12 +83,14 @@ func TestServeCollectsEveryFeed(t *testing.T) {
 				{"name": "ss-mail", "format": "shadowserver", "collect": map[string]any{"every": "5m",
 					"imap": map[string]any{"server": mailbox.Addr, "tls": "none", "username": "reports@cert.example",
 						"password": "file:" + mailPassword, "move_to": "Done"}}},
+				{"name": "partner-taxii", "format": "stix", "collect": map[string]any{"every": "15m",
+					"taxii": map[string]any{"url": taxii.CollectionURL, "username": "cert", "password": "file:" + taxiiPassword}}},
 			}
 			raw, _ := json.Marshal(feeds)
 			if code, out, errOut := b.run("", "feed", "apply", b.file("feeds.json", string(raw))); code != 0 {
 				t.Fatalf("feed apply: %s %s", out, errOut)
 			}
-			for _, f := range []string{"ss-api", "ss-http", "ss-drop", "ss-mail"} {
+			for _, f := range []string{"ss-api", "ss-http", "ss-drop", "ss-mail", "partner-taxii"} {
 				if code, out, errOut := b.run("", "rule", "set", "--feed", f, "--action", "notify", "--aggregation", "immediate"); code != 0 {
 					t.Fatalf("rule: %s %s", out, errOut)
 				}
@@ -100,7 +108,7 @@ func TestServeCollectsEveryFeed(t *testing.T) {
 				ips := map[string]bool{}
 				for _, m := range mail.Messages() {
 					text, _ := m.Text("text/plain")
-					for _, ip := range []string{"192.0.2.21", "192.0.2.24", "192.0.2.26", hadoopIP} {
+					for _, ip := range []string{"192.0.2.21", "192.0.2.24", "192.0.2.26", hadoopIP, taxiiIP} {
 						if strings.Contains(text, ip) {
 							ips[ip] = true
 						}
@@ -108,15 +116,15 @@ func TestServeCollectsEveryFeed(t *testing.T) {
 				}
 				return ips
 			}
-			for deadline := time.Now().Add(30 * time.Second); len(named()) < 4 && time.Now().Before(deadline); {
+			for deadline := time.Now().Add(30 * time.Second); len(named()) < 5 && time.Now().Before(deadline); {
 				time.Sleep(50 * time.Millisecond)
 			}
 			cancel()
 			if code := <-done; code != 0 {
 				t.Fatalf("serve exited %d", code)
 			}
-			if ips := named(); len(ips) != 4 {
-				t.Errorf("the notifications name %v, want the four addresses of the four feeds", ips)
+			if ips := named(); len(ips) != 5 {
+				t.Errorf("the notifications name %v, want the five addresses of the five feeds", ips)
 			}
 			if _, err := os.Stat(filepath.Join(drop, "done", filepath.Base(dropped))); err != nil {
 				t.Errorf("the dropped file is not in done: %v", err)
@@ -129,7 +137,7 @@ func TestServeCollectsEveryFeed(t *testing.T) {
 			if done := mailbox.Folder("Done"); len(done) != 1 {
 				t.Errorf("the mail was not moved to Done: %v", done)
 			}
-			for _, want := range []string{"ss-api  ", "ss-http ", "ss-drop ", "ss-mail ", "2026-03-24-scan_exchange-nl-asn.csv  ingested: 2 rows",
+			for _, want := range []string{"ss-api  ", "ss-http ", "ss-drop ", "ss-mail ", "partner-taxii ", "2026-03-24-scan_exchange-nl-asn.csv  ingested: 2 rows",
 				today + "-scan_adb-nl-asn.csv  ingested: 1 rows"} {
 				if !strings.Contains(status, want) {
 					t.Errorf("feed status has no %q:\n%s", want, status)
