@@ -176,4 +176,7 @@ func TestFeedCollectRefusesLiteralSecrets(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "collects it") {
 		t.Errorf("feed add with a collector: %d %s %s", code, out, errOut)
 	}
+	if _, out, _ := b.run("", "feed", "list"); !strings.Contains(out, "dir, every 1h0m0s") {
+		t.Errorf("feed list:\n%s", out)
+	}
 }

@@ -189,11 +189,15 @@ func feedList(ctx context.Context, env Env, args []string) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tFORMAT\tKIND\tTLP\tPROVIDER\tCLASSIFICATION")
+	fmt.Fprintln(tw, "NAME\tFORMAT\tKIND\tTLP\tPROVIDER\tCLASSIFICATION\tCOLLECTED BY")
 	for _, f := range feeds {
 		c := f.Classification
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", f.Name, f.Format, f.Kind, f.TLP, f.Provider,
-			strings.Trim(c.Taxonomy+"/"+c.Type+"/"+c.Identifier, "/"))
+		by := "-"
+		if cfg, err := collect.Parse(f.Collect); err == nil && cfg != nil {
+			by = cfg.Source() + ", " + cfg.Schedule()
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.Name, f.Format, f.Kind, f.TLP, f.Provider,
+			strings.Trim(c.Taxonomy+"/"+c.Type+"/"+c.Identifier, "/"), by)
 	}
 	return tw.Flush()
 }

@@ -142,6 +142,9 @@ func (s *Service) RunJob(ctx context.Context, j store.Job) error {
 	if !a.Slot.After(st.LastSlot) {
 		return nil
 	}
+	if cfg, err := Parse(f.Collect); err != nil || cfg == nil {
+		return nil // the collector was removed or broken since: nothing to run
+	}
 	_, err = s.Run(ctx, f, a.Slot)
 	return err
 }

@@ -2,6 +2,7 @@ package collect
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -123,6 +124,14 @@ func (c *Config) Source() string {
 		return "taxii"
 	}
 	return ""
+}
+
+// Schedule says when the collector runs, for people: "every 1h0m0s", "daily 06:30 UTC".
+func (c *Config) Schedule() string {
+	if c.Every > 0 {
+		return "every " + time.Duration(c.Every).String()
+	}
+	return "daily " + c.Daily + " " + cmp.Or(c.Zone, "UTC")
 }
 
 func (c *Config) maxSize() int64 {

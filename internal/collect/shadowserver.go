@@ -138,7 +138,7 @@ type ssClient struct {
 }
 
 func (c ssClient) list(ctx context.Context, from, to string, reports []string) ([]ssReport, error) {
-	req := map[string]any{"date": from + ":" + to, "limit": 10000}
+	req := map[string]any{"date": from + ":" + to}
 	if len(reports) > 0 {
 		req["reports"] = reports
 	}
