@@ -83,6 +83,9 @@ func (h *HTTPConfig) collect(ctx context.Context, r *run) error {
 	} else if err != nil {
 		return fmt.Errorf("GET %s: %w", h.URL, err)
 	}
+	if len(data) == 0 {
+		return nil // nothing to ingest; the next run asks again
+	}
 	if _, err := r.keep(ctx, h.fileName(resp), h.URL, data); err != nil {
 		return err
 	}

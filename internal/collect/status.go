@@ -140,8 +140,7 @@ func (s *Service) HealthJob(ctx context.Context, _ store.Job) error {
 			errs = append(errs, err)
 			continue
 		}
-		st.StaleNotifiedAt = now
-		errs = append(errs, s.store.PutCollectorState(ctx, st))
+		errs = append(errs, s.store.SetSilenceTold(ctx, f.ID, now))
 	}
 	return errors.Join(errs...)
 }

@@ -36,6 +36,9 @@ type CollectStore interface {
 	CollectorState(ctx context.Context, feedID int64) (CollectorState, error)
 	// PutCollectorState writes the state of a feed's collector.
 	PutCollectorState(ctx context.Context, st CollectorState) error
+	// SetSilenceTold records when the analysts were told that a feed is silent, and
+	// changes nothing else of its collector's state (a run may be writing it).
+	SetSilenceTold(ctx context.Context, feedID int64, at time.Time) error
 }
 
 // Collected file states.

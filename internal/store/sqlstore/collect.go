@@ -193,3 +193,13 @@ func (s *DB) PutCollectorState(ctx context.Context, st store.CollectorState) err
 	}
 	return nil
 }
+
+// SetSilenceTold implements store.CollectStore.
+func (s *DB) SetSilenceTold(ctx context.Context, feedID int64, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO collector_state (feed_id, stale_notified_at) VALUES ($1, $2)
+		ON CONFLICT (feed_id) DO UPDATE SET stale_notified_at = excluded.stale_notified_at`, feedID, s.d.Time(at.UTC()))
+	if err != nil {
+		return fmt.Errorf("recording the silence alert of feed %d: %w", feedID, err)
+	}
+	return nil
+}

@@ -126,5 +126,20 @@ func TestCollectorState(t *testing.T) {
 				t.Errorf("wrote %+v, read %+v (%v)", in, got, err)
 			}
 		}
+		// The silence alert changes that alone, and makes a state for a feed without one.
+		told := at.Add(48 * time.Hour)
+		if err := s.SetSilenceTold(ctx, feed.ID, told); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.CollectorState(ctx, feed.ID); !got.StaleNotifiedAt.Equal(told) || got.LastError != "e1" || string(got.Cursor) != `{"etag":"x"}` {
+			t.Errorf("after SetSilenceTold: %+v", got)
+		}
+		other, _ := s.PutFeed(ctx, store.Feed{Name: "g", Format: "csv", Kind: "incidental", TLP: "AMBER"})
+		if err := s.SetSilenceTold(ctx, other.ID, told); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.CollectorState(ctx, other.ID); !got.StaleNotifiedAt.Equal(told) || !got.LastRunAt.IsZero() {
+			t.Errorf("a new state after SetSilenceTold: %+v", got)
+		}
 	})
 }
