@@ -409,4 +409,6 @@ var dutch = map[string]string{
 	"feed %s saved":                   "feed %s opgeslagen",
 	"feeds applied: %s":               "feeds toegepast: %s",
 	"advice replaced: %s":             "advies vervangen: %s",
+
+	"collected file %s ingested again": "opgehaald bestand %s opnieuw ingelezen",
 }
