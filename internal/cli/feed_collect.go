@@ -82,7 +82,7 @@ func health(s collect.FeedStatus) string {
 		return "error"
 	case s.Failed > 0:
 		return "failed files"
-	case s.LastRunAt.IsZero():
+	case s.LastRunAt.IsZero() && s.Source != "routed":
 		return "not run yet"
 	}
 	return "ok"

@@ -98,6 +98,18 @@ func TestIMAPCollector(t *testing.T) {
 	if st := b.state(mail); st.LastFiles != 0 || !mb.Folder("INBOX")["[Partner] daily list"] {
 		t.Errorf("after reading again: %d new files, INBOX %v", st.LastFiles, mb.Folder("INBOX"))
 	}
+	// The feeds the routes deliver to have a status too.
+	status, err := b.svc.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := map[string]string{}
+	for _, st := range status {
+		sources[st.Feed] = st.Source
+	}
+	if sources["shadowserver"] != "routed" || sources["mail"] != "imap" || sources["partner"] != "http" {
+		t.Errorf("status sources %v", sources)
+	}
 	if strings.Contains(string(mail.Collect), "mail-pw") {
 		t.Error("the password is stored with the feed")
 	}

@@ -13,11 +13,11 @@ import (
 // FeedStatus is the health of one collected feed, for analysts.
 type FeedStatus struct {
 	Feed          string    `json:"feed"`
-	Source        string    `json:"source"` // http, shadowserver or dir
+	Source        string    `json:"source"` // http, shadowserver, dir, imap, taxii; "routed": delivered to by another's collector
 	LastRunAt     time.Time `json:"last_run_at,omitzero"`
 	LastSuccessAt time.Time `json:"last_success_at,omitzero"`
 	LastNewAt     time.Time `json:"last_new_file_at,omitzero"`
-	NextRunAt     time.Time `json:"next_run_at"`
+	NextRunAt     time.Time `json:"next_run_at,omitzero"` // zero for a routed feed
 	LastError     string    `json:"error,omitempty"`
 	// Silent says that no new file arrived for longer than the feed's expect_within.
 	Silent bool   `json:"silent,omitempty"`
@@ -38,47 +38,67 @@ type File struct {
 // StatusFiles is how many of its last files Status shows per feed.
 const StatusFiles = 5
 
-// Status reports the health of every feed that has a collector, by name.
+// Status reports the health of every feed that has a collector, and of every feed
+// that another's collector delivers to (a mailbox's routes), by name.
 func (s *Service) Status(ctx context.Context) ([]FeedStatus, error) {
-	feeds, err := s.collected(ctx)
+	feeds, err := s.store.Feeds(ctx)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
 	var out []FeedStatus
-	for _, c := range feeds {
-		f, cfg, st := c.feed, c.cfg, c.state
-		sch, _ := cfg.schedule()
-		fs := FeedStatus{Feed: f.Name, Source: cfg.Source(), LastRunAt: st.LastRunAt, LastSuccessAt: st.LastSuccessAt,
-			LastNewAt: st.LastNewAt, LastError: st.LastError, NextRunAt: sch.next(now), Silent: silent(f, cfg, st, now)}
-		files, err := s.store.CollectedFiles(ctx, store.CollectedFileFilter{FeedID: f.ID, Limit: StatusFiles})
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range files {
-			file := File{CollectedFile: c}
-			if c.IngestionID != 0 {
-				in, err := s.store.Ingestion(ctx, c.IngestionID)
-				if err != nil && !errors.Is(err, store.ErrNotFound) {
-					return nil, err
-				}
-				file.Rows, file.Events, file.Rejected = in.Rows, in.Events, in.Rejected
-				if in.Rejected > 0 {
-					if file.Rejects, err = s.store.Rejects(ctx, in.ID, 3); err != nil {
-						return nil, err
-					}
-				}
+	for _, f := range feeds {
+		fs := FeedStatus{Feed: f.Name, Source: "routed"}
+		cfg, err := Parse(f.Collect)
+		if err == nil && cfg != nil {
+			st, err := s.store.CollectorState(ctx, f.ID)
+			if err != nil {
+				return nil, err
 			}
-			fs.Files = append(fs.Files, file)
+			sch, _ := cfg.schedule()
+			fs = FeedStatus{Feed: f.Name, Source: cfg.Source(), LastRunAt: st.LastRunAt, LastSuccessAt: st.LastSuccessAt,
+				LastNewAt: st.LastNewAt, LastError: st.LastError, NextRunAt: sch.next(now), Silent: silent(f, cfg, st, now)}
 		}
-		failed, err := s.store.CollectedFiles(ctx, store.CollectedFileFilter{FeedID: f.ID, State: store.FileFailed})
-		if err != nil {
+		if fs.Files, fs.Failed, err = s.files(ctx, f.ID); err != nil {
 			return nil, err
 		}
-		fs.Failed = len(failed)
+		if fs.Source == "routed" {
+			if len(fs.Files) == 0 {
+				continue // neither collected nor delivered to
+			}
+			fs.LastNewAt = fs.Files[0].CollectedAt
+		}
 		out = append(out, fs)
 	}
 	return out, nil
+}
+
+// files returns a feed's last collected files, with what their ingestions found, and
+// the number of its failed files.
+func (s *Service) files(ctx context.Context, feedID int64) ([]File, int, error) {
+	files, err := s.store.CollectedFiles(ctx, store.CollectedFileFilter{FeedID: feedID, Limit: StatusFiles})
+	if err != nil {
+		return nil, 0, err
+	}
+	var out []File
+	for _, c := range files {
+		file := File{CollectedFile: c}
+		if c.IngestionID != 0 {
+			in, err := s.store.Ingestion(ctx, c.IngestionID)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return nil, 0, err
+			}
+			file.Rows, file.Events, file.Rejected = in.Rows, in.Events, in.Rejected
+			if in.Rejected > 0 {
+				if file.Rejects, err = s.store.Rejects(ctx, in.ID, 3); err != nil {
+					return nil, 0, err
+				}
+			}
+		}
+		out = append(out, file)
+	}
+	failed, err := s.store.CollectedFiles(ctx, store.CollectedFileFilter{FeedID: feedID, State: store.FileFailed})
+	return out, len(failed), err
 }
 
 // collectedFeed is a feed with a collector, and its state.
