@@ -123,7 +123,7 @@ func (s *Service) ScheduleJob(ctx context.Context, _ store.Job) error {
 }
 
 // RunJob runs one feed's collector for the period in the job's arguments, unless a run
-// of that period already succeeded.
+// of that period already succeeded or the next period has begun.
 func (s *Service) RunJob(ctx context.Context, j store.Job) error {
 	var a runArgs
 	if err := json.Unmarshal(j.Args, &a); err != nil {
@@ -142,8 +142,14 @@ func (s *Service) RunJob(ctx context.Context, j store.Job) error {
 	if !a.Slot.After(st.LastSlot) {
 		return nil
 	}
-	if cfg, err := Parse(f.Collect); err != nil || cfg == nil {
+	cfg, err := Parse(f.Collect)
+	if err != nil || cfg == nil {
 		return nil // the collector was removed or broken since: nothing to run
+	}
+	// A retry that a newer period overtook is dropped: that period's run fetches what
+	// this one would have (every collector catches up from where it stands).
+	if sch, _ := cfg.schedule(); sch.slot(s.now()).After(a.Slot) {
+		return nil
 	}
 	_, err = s.Run(ctx, f, a.Slot)
 	return err

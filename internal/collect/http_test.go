@@ -1,6 +1,7 @@
 package collect
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -155,5 +156,49 @@ func TestOneRunPerPeriodAcrossProcesses(t *testing.T) {
 				t.Errorf("%d requests, %d files in one period by four processes", requests, len(b.files(f)))
 			}
 		})
+	}
+}
+
+// TestFailedRunOvertaken: a run that fails is retried within its period; once the next
+// period has begun, the old retry is dropped and the new period's run does the work.
+func TestFailedRunOvertaken(t *testing.T) {
+	b := setup(t, "sqlite")
+	var mu sync.Mutex
+	requests, up := 0, false
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		requests++
+		if !up {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprint(w, "ip\n192.0.2.1\n")
+	}))
+	defer srv.Close()
+	f := b.feed("list", "csv", csvOptions, Config{Every: Duration(time.Hour), HTTP: &HTTPConfig{URL: srv.URL + "/l.csv"}})
+	b.tick()
+	if st := b.state(f); !strings.Contains(st.LastError, "503") {
+		t.Fatalf("state %+v", st)
+	}
+	ctx := context.Background()
+	jobs, _ := b.store.Jobs(ctx, store.JobFilter{Kind: KindRun, State: store.JobRetryable})
+	if len(jobs) != 1 {
+		t.Fatalf("%d run jobs to retry, want 1", len(jobs))
+	}
+	mu.Lock()
+	up = true
+	mu.Unlock()
+	b.advance(time.Hour)
+	// The old period's retry, run now, does nothing; the new period's run collects.
+	if err := b.svc.RunJob(ctx, jobs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if requests != 1 {
+		t.Errorf("the overtaken retry fetched the list: %d requests", requests)
+	}
+	b.tick()
+	if n := len(b.files(f)); n != 1 || requests != 2 {
+		t.Errorf("%d files, %d requests", n, requests)
 	}
 }
