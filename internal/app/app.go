@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/baken-cert/baken/internal/collect"
 	"github.com/baken-cert/baken/internal/config"
 	"github.com/baken-cert/baken/internal/deliver"
 	"github.com/baken-cert/baken/internal/deliver/email"
@@ -39,6 +40,8 @@ type App struct {
 	// Matcher holds the matching indices; it is empty until LoadIndices.
 	Matcher *ingest.Matcher
 	Ingest  *ingest.Service
+	// Collect runs the feeds' collectors and ingests what they collect.
+	Collect *collect.Service
 	Notify  *notify.Service
 	// Outbox sends notifications; nil when no mail server is configured.
 	Outbox *deliver.Outbox
@@ -104,6 +107,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 		a.Outbox = deliver.NewOutbox(s, sender, log, reg, deliver.Options{From: cfg.MailFrom, Workers: cfg.SMTPConnections * 2,
 			Lease: cfg.JobLease, Poll: cfg.PollInterval, Refused: email.IsRecipientRefusal})
 	}
+	a.Collect = a.newCollect()
+	reg.MustRegister(a.Collect.Metrics())
 	a.registerJobs()
 	return a, nil
 }
@@ -124,6 +129,7 @@ func (a *App) registerJobs() {
 		return a.Registry.RecheckDomains(ctx, a.Resolver)
 	})
 	a.Jobs.Every(KindRecheckDomains, time.Hour)
+	a.Collect.Register(a.Jobs)
 }
 
 // KindRecheckDomains checks the DNS tokens of verified and pending domains again, hourly.

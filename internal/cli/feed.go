@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/baken-cert/baken/internal/collect"
 	"github.com/baken-cert/baken/internal/event"
 	"github.com/baken-cert/baken/internal/ingest"
 	"github.com/baken-cert/baken/internal/store"
@@ -25,16 +26,18 @@ type feedFile struct {
 	Type       string          `json:"type,omitempty"`
 	Identifier string          `json:"identifier,omitempty"`
 	Options    json.RawMessage `json:"options,omitempty"`
+	// Collect is how Baken fetches the feed's files (collect.Config); see docs/feeds.md.
+	Collect json.RawMessage `json:"collect,omitempty"`
 }
 
 func (f feedFile) feed() store.Feed {
 	return store.Feed{Name: f.Name, Provider: f.Provider, Format: f.Format, Kind: f.Kind, TLP: f.TLP,
-		Classification: event.Classification{Taxonomy: f.Taxonomy, Type: f.Type, Identifier: f.Identifier}, Options: f.Options}
+		Classification: event.Classification{Taxonomy: f.Taxonomy, Type: f.Type, Identifier: f.Identifier}, Options: f.Options, Collect: f.Collect}
 }
 
 func toFeedFile(f store.Feed) feedFile {
 	return feedFile{Name: f.Name, Provider: f.Provider, Format: f.Format, Kind: f.Kind, TLP: f.TLP,
-		Taxonomy: f.Classification.Taxonomy, Type: f.Classification.Type, Identifier: f.Classification.Identifier, Options: f.Options}
+		Taxonomy: f.Classification.Taxonomy, Type: f.Classification.Type, Identifier: f.Classification.Identifier, Options: f.Options, Collect: f.Collect}
 }
 
 // columnsFlag collects --column FIELD=COLUMN.
@@ -69,6 +72,7 @@ func feedAdd(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&o.ReportType, "report-type", "", "shadowserver: the report type, when file names do not tell it")
 	fs.StringVar(&o.Delimiter, "delimiter", "", "csv: the field delimiter (default ,)")
 	fs.BoolVar(&o.NoHeader, "no-header", false, "csv: the file has no header row; name columns 1, 2, ...")
+	collectJSON := fs.String("collect", "", `how Baken fetches the feed's files, as JSON (see docs/feeds.md), e.g. {"every":"1h","http":{"url":"https://..."}}`)
 	if err := parse(fs, cfg, args); err != nil {
 		return err
 	}
@@ -76,6 +80,9 @@ func feedAdd(ctx context.Context, env Env, args []string) error {
 		return usageError{"name the feed"}
 	}
 	f.Name = fs.Arg(0)
+	if *collectJSON != "" {
+		f.Collect = json.RawMessage(*collectJSON)
+	}
 	if len(o.Columns) == 0 {
 		o.Columns = nil
 	}
@@ -93,14 +100,28 @@ func feedAdd(ctx context.Context, env Env, args []string) error {
 	}
 	audit(ctx, env, a, "feed.put", saved.Name)
 	fmt.Fprintf(env.Stdout, "Feed %s saved (%s, %s, TLP:%s).\n", saved.Name, saved.Format, saved.Kind, saved.TLP)
+	if len(saved.Collect) > 0 {
+		fmt.Fprintf(env.Stdout, "Baken collects it on its schedule under baken serve or baken work; see baken feed status.\n")
+	}
 	return nil
 }
 
 func putFeed(ctx context.Context, s store.Store, p *ingest.Parsers, f store.Feed) (store.Feed, error) {
-	if err := p.CheckFeed(&f); err != nil {
+	if err := checkFeed(p, &f); err != nil {
 		return f, err
 	}
 	return s.PutFeed(ctx, f)
+}
+
+// checkFeed checks a feed definition with its collector.
+func checkFeed(p *ingest.Parsers, f *store.Feed) error {
+	if err := p.CheckFeed(f); err != nil {
+		return err
+	}
+	if _, err := collect.Parse(f.Collect); err != nil {
+		return fmt.Errorf("feed %s: %w", f.Name, err)
+	}
+	return nil
 }
 
 func feedApply(ctx context.Context, env Env, args []string) error {
@@ -127,7 +148,7 @@ func feedApply(ctx context.Context, env Env, args []string) error {
 	checked := make([]store.Feed, len(feeds))
 	for i, f := range feeds {
 		checked[i] = f.feed()
-		if err := a.Ingest.Parsers().CheckFeed(&checked[i]); err != nil {
+		if err := checkFeed(a.Ingest.Parsers(), &checked[i]); err != nil {
 			return fmt.Errorf("%s: feed %d: %w", fs.Arg(0), i+1, err)
 		}
 	}
@@ -168,11 +189,15 @@ func feedList(ctx context.Context, env Env, args []string) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tFORMAT\tKIND\tTLP\tPROVIDER\tCLASSIFICATION")
+	fmt.Fprintln(tw, "NAME\tFORMAT\tKIND\tTLP\tPROVIDER\tCLASSIFICATION\tCOLLECTED BY")
 	for _, f := range feeds {
 		c := f.Classification
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", f.Name, f.Format, f.Kind, f.TLP, f.Provider,
-			strings.Trim(c.Taxonomy+"/"+c.Type+"/"+c.Identifier, "/"))
+		by := "-"
+		if cfg, err := collect.Parse(f.Collect); err == nil && cfg != nil {
+			by = cfg.Source() + ", " + cfg.Schedule()
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.Name, f.Format, f.Kind, f.TLP, f.Provider,
+			strings.Trim(c.Taxonomy+"/"+c.Type+"/"+c.Identifier, "/"), by)
 	}
 	return tw.Flush()
 }

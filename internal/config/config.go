@@ -82,6 +82,12 @@ type Config struct {
 	// MaxHashes bounds the password checks (argon2id, 64 MiB each) that run at once;
 	// 0 sizes it from the memory available. Logins beyond it wait briefly, then get 503.
 	MaxHashes int
+	// CollectRetention is how long the content of collected feed files is kept (their
+	// records and content hashes stay, so the same file is still not ingested twice).
+	CollectRetention time.Duration
+	// CollectAllowPrivate lets feed collectors fetch from private and loopback addresses,
+	// for a feed server inside the CERT's own network.
+	CollectAllowPrivate bool
 }
 
 // Setting is one configurable value.
@@ -123,6 +129,8 @@ func (c *Config) Settings() []Setting {
 		{"BAKEN_INDEX_REFRESH", "index-refresh", "5s", "how often serve reloads the matching indices when the data changed", false, (*durationValue)(&c.IndexRefresh)},
 		{"BAKEN_METRICS_ADDR", "metrics-addr", "", "listen address of its own for /metrics (e.g. 127.0.0.1:9090); empty: none", false, (*stringValue)(&c.MetricsAddr)},
 		{"BAKEN_METRICS_TOKEN", "metrics-token", "", "bearer token that /metrics on the listen address asks for; empty: /metrics is not on the listen address", true, (*stringValue)(&c.MetricsToken)},
+		{"BAKEN_COLLECT_RETENTION", "collect-retention", "720h", "how long the content of collected feed files is kept", false, (*durationValue)(&c.CollectRetention)},
+		{"BAKEN_COLLECT_ALLOW_PRIVATE", "collect-allow-private", "false", "let feed collectors fetch from private and loopback addresses (a feed server inside your network)", false, (*boolValue)(&c.CollectAllowPrivate)},
 		{"BAKEN_MAX_HASHES", "max-hashes", "0", "password checks (64 MiB each) run at once; 0 sizes it from the available memory", false, (*intValue)(&c.MaxHashes)},
 	}
 }
@@ -213,6 +221,9 @@ func (c *Config) Validate() error {
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
 		errs = append(errs, errors.New("BAKEN_METRICS_TOKEN is too short: use at least 16 random characters"))
 	}
+	if c.CollectRetention <= 0 {
+		errs = append(errs, errors.New("BAKEN_COLLECT_RETENTION must be positive"))
+	}
 	if c.MaxHashes < 0 {
 		errs = append(errs, fmt.Errorf("BAKEN_MAX_HASHES=%d: want 0 (from the memory) or more", c.MaxHashes))
 	}
@@ -262,6 +273,16 @@ func (v *durationValue) Set(s string) error {
 	return err
 }
 func (v *durationValue) String() string { return time.Duration(*v).String() }
+
+type boolValue bool
+
+func (v *boolValue) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	*v = boolValue(b)
+	return err
+}
+func (v *boolValue) String() string   { return strconv.FormatBool(bool(*v)) }
+func (v *boolValue) IsBoolFlag() bool { return true }
 
 type levelValue slog.Level
 

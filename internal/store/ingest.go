@@ -76,6 +76,7 @@ type Feed struct {
 	TLP            string
 	Classification event.Classification // the default for events that carry none
 	Options        []byte               // JSON: format options, such as a CSV column mapping
+	Collect        []byte               // JSON: how Baken fetches the feed's files (collect.Config); nil for none
 	CreatedAt      time.Time
 }
 

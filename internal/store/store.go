@@ -41,6 +41,7 @@ type Store interface {
 	DomainStore
 	APITokenStore
 	STIXStore
+	CollectStore
 }
 
 // RegistryStore keeps organisations, their contacts and their assets.

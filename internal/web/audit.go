@@ -52,6 +52,7 @@ var auditLabels = map[string]string{
 	"rule.apply":            "rules applied: %s",
 	"feed.put":              "feed %s saved",
 	"feed.apply":            "feeds applied: %s",
+	"feed.rerun":            "collected file %s ingested again",
 	"advice.put":            "advice replaced: %s",
 }
 

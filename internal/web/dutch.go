@@ -432,4 +432,5 @@ var dutch = map[string]string{
 	"Addresses: give IP addresses or prefixes, such as 192.0.2.0/24.": "Adressen: geef IP-adressen of prefixen, zoals 192.0.2.0/24.",
 	"Your organisation has a token of this name already.":             "Uw organisatie heeft al een token met deze naam.",
 	"The token %s no longer works.":                                   "Het token %s werkt niet meer.",
+	"collected file %s ingested again":                                "opgehaald bestand %s opnieuw ingelezen",
 }

@@ -11,14 +11,17 @@ import (
 	"github.com/baken-cert/baken/internal/store"
 )
 
-const feedColumns = `id, name, provider, format, kind, tlp, taxonomy, type, identifier, options, created_at`
+const feedColumns = `id, name, provider, format, kind, tlp, taxonomy, type, identifier, options, collect, created_at`
 
 func scanFeed(row rowScanner) (store.Feed, error) {
 	var f store.Feed
-	var options string
+	var options, coll string
 	err := row.Scan(&f.ID, &f.Name, &f.Provider, &f.Format, &f.Kind, &f.TLP,
-		&f.Classification.Taxonomy, &f.Classification.Type, &f.Classification.Identifier, &options, &f.CreatedAt)
+		&f.Classification.Taxonomy, &f.Classification.Type, &f.Classification.Identifier, &options, &coll, &f.CreatedAt)
 	f.Options = []byte(options)
+	if coll != "" {
+		f.Collect = []byte(coll)
+	}
 	return f, err
 }
 
@@ -29,14 +32,14 @@ func (s *DB) PutFeed(ctx context.Context, f store.Feed) (store.Feed, error) {
 	}
 	now := s.d.Time(time.Now().UTC())
 	return scanFeed(s.db.QueryRowContext(ctx, `INSERT INTO feeds
-		(name, provider, format, kind, tlp, taxonomy, type, identifier, options, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+		(name, provider, format, kind, tlp, taxonomy, type, identifier, options, collect, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $10, $10)
 		ON CONFLICT (name) DO UPDATE SET provider = excluded.provider, format = excluded.format, kind = excluded.kind,
 			tlp = excluded.tlp, taxonomy = excluded.taxonomy, type = excluded.type, identifier = excluded.identifier,
-			options = excluded.options, updated_at = excluded.updated_at
+			options = excluded.options, collect = excluded.collect, updated_at = excluded.updated_at
 		RETURNING `+feedColumns,
 		f.Name, f.Provider, f.Format, f.Kind, f.TLP, f.Classification.Taxonomy, f.Classification.Type,
-		f.Classification.Identifier, string(f.Options), now))
+		f.Classification.Identifier, string(f.Options), now, string(f.Collect)))
 }
 
 // Feed implements store.IngestStore.

@@ -1,0 +1,35 @@
+-- Collectors: a feed's collector configuration (JSON, "" for none), every file the
+-- collectors fetched (kept as collected, unique by content per feed), and what each
+-- collector remembers between runs.
+ALTER TABLE feeds ADD COLUMN collect TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE collected_files (
+    id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    feed_id      BIGINT NOT NULL REFERENCES feeds (id),
+    name         TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    sha256       TEXT NOT NULL,
+    size         BIGINT NOT NULL,
+    data         BYTEA,
+    collected_at TIMESTAMPTZ NOT NULL,
+    state        TEXT NOT NULL DEFAULT 'pending',
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    last_error   TEXT NOT NULL DEFAULT '',
+    ingestion_id BIGINT REFERENCES ingestions (id),
+    ingested_at  TIMESTAMPTZ,
+    pruned_at    TIMESTAMPTZ,
+    UNIQUE (feed_id, sha256)
+);
+CREATE INDEX collected_files_feed ON collected_files (feed_id, id);
+
+CREATE TABLE collector_state (
+    feed_id           BIGINT PRIMARY KEY REFERENCES feeds (id),
+    last_slot         TIMESTAMPTZ,
+    last_run_at       TIMESTAMPTZ,
+    last_success_at   TIMESTAMPTZ,
+    last_new_at       TIMESTAMPTZ,
+    last_error        TEXT NOT NULL DEFAULT '',
+    last_files        INTEGER NOT NULL DEFAULT 0,
+    cursor            TEXT NOT NULL DEFAULT '{}',
+    stale_notified_at TIMESTAMPTZ
+);
