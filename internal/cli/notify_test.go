@@ -138,7 +138,7 @@ func keys(m map[string]smtptest.Received) []string {
 
 func TestIncidentalFeedIsHeldForReview(t *testing.T) {
 	b, srv := notifySetup(t, "sqlite")
-	if code, out, errOut := b.run("", "feed", "add", "--format", "csv", "--kind", "incidental", "--taxonomy", "vulnerable",
+	if code, out, errOut := b.run("", "feed", "add", "--format", "csv", "--kind", "incidental", "--provider", "NCSC", "--taxonomy", "vulnerable",
 		"--type", "vulnerable-system", "--identifier", "citrix-netscaler", "--column", "source.ip=ip", "--column", "time.source=seen", "citrix"); code != 0 {
 		t.Fatalf("feed add: %s %s", out, errOut)
 	}
@@ -172,6 +172,12 @@ func TestIncidentalFeedIsHeldForReview(t *testing.T) {
 	text, _ := msgs[0].Text("text/plain")
 	if !strings.Contains(text, "CTX-123") {
 		t.Fatalf("the analyst's advice is missing:\n%s", text)
+	}
+	// Composed again with the analyst's advice, it still says which asset matched and
+	// what kind of source told.
+	flat := strings.Join(strings.Fields(text), " ")
+	if !strings.Contains(flat, "192.0.2.0/28") || !strings.Contains(flat, "over één incident") && !strings.Contains(flat, "about one incident") {
+		t.Fatalf("the approved message lost the matched asset or the kind of source:\n%s", text)
 	}
 }
 

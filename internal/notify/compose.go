@@ -296,14 +296,48 @@ func (s *Service) Approve(ctx context.Context, id int64, advice string) error {
 		}
 		d.OrgName = org.Name
 	}
-	for _, e := range stored {
-		d.Events = append(d.Events, EventOf(e.Data))
+	if err := s.fillMatches(ctx, &d, stored); err != nil {
+		return err
 	}
 	subject, mime, err := s.composer.Compose(d)
 	if err != nil {
 		return err
 	}
 	return s.store.ReleaseNotification(ctx, id, subject, mime, advice)
+}
+
+// fillMatches gives a draft composed again the events, the registered asset that matched
+// each, and the kind of their feeds, as the first composition had them.
+func (s *Service) fillMatches(ctx context.Context, d *Draft, stored []store.StoredEvent) error {
+	values := map[int64]string{}
+	kinds := map[string]string{}
+	for i, e := range stored {
+		ev := EventOf(e.Data)
+		d.Events = append(d.Events, ev)
+		if _, ok := values[e.AssetID]; !ok && e.AssetID != 0 {
+			found, err := s.store.Assets(ctx, store.AssetFilter{AfterID: e.AssetID - 1, Limit: 1})
+			if err != nil {
+				return err
+			}
+			if len(found) == 1 && found[0].ID == e.AssetID {
+				values[e.AssetID] = found[0].Value
+			}
+		}
+		d.Matched = append(d.Matched, values[e.AssetID])
+		if _, ok := kinds[ev.FeedName]; !ok {
+			f, err := s.store.Feed(ctx, ev.FeedName)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			kinds[ev.FeedName] = f.Kind
+		}
+		if i == 0 {
+			d.Kind = kinds[ev.FeedName]
+		} else if d.Kind != kinds[ev.FeedName] {
+			d.Kind = ""
+		}
+	}
+	return nil
 }
 
 // ParseTicketOrID accepts a ticket number or a notification id.

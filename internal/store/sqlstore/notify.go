@@ -189,8 +189,12 @@ func (s *DB) oneNotification(ctx context.Context, where string, arg any) (store.
 
 // NotificationEvents implements store.NotifyStore.
 func (s *DB) NotificationEvents(ctx context.Context, id int64) ([]store.StoredEvent, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT e.id, e.fingerprint, e.data FROM notification_events ne
-		JOIN events e ON e.id = ne.event_id WHERE ne.notification_id = $1 ORDER BY e.id`, id)
+	// With each event, the asset of the notification's organisation that matched it
+	// first (0 for a network owner's).
+	rows, err := s.db.QueryContext(ctx, `SELECT e.id, e.fingerprint, e.data,
+		COALESCE((SELECT m.asset_id FROM matches m JOIN notifications n ON n.id = ne.notification_id
+			WHERE m.event_id = e.id AND m.org_id = n.org_id ORDER BY m.rank LIMIT 1), 0)
+		FROM notification_events ne JOIN events e ON e.id = ne.event_id WHERE ne.notification_id = $1 ORDER BY e.id`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +203,7 @@ func (s *DB) NotificationEvents(ctx context.Context, id int64) ([]store.StoredEv
 	for rows.Next() {
 		var e store.StoredEvent
 		var data string
-		if err := rows.Scan(&e.ID, &e.Fingerprint, &data); err != nil {
+		if err := rows.Scan(&e.ID, &e.Fingerprint, &data, &e.AssetID); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(data), &e.Data); err != nil {
