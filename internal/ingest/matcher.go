@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/baken-cert/baken/internal/asset"
 	"github.com/baken-cert/baken/internal/event"
@@ -40,23 +41,35 @@ type Matcher struct {
 	log        *slog.Logger
 	loadOwners FallbackLoader
 
-	mu          sync.RWMutex
-	index       *match.Index
-	owners      Fallback
+	// cur is read on every row, without a lock; Refresh replaces it whole.
+	cur atomic.Pointer[indices]
+	// mu serialises Refresh.
+	mu          sync.Mutex
 	registryVer int64
 	ownersVer   int64
+}
+
+// indices are the matcher's indices at one moment.
+type indices struct {
+	index  *match.Index
+	owners Fallback // nil when there is no network-owner data
 }
 
 // NewMatcher returns a matcher over s; call Refresh to load it.
 func NewMatcher(s store.Store, log *slog.Logger, owners FallbackLoader) *Matcher {
 	m := &Matcher{store: s, log: log, loadOwners: owners}
-	m.index, _ = match.NewIndex(nil)
+	ix, _ := match.NewIndex(nil)
+	m.cur.Store(&indices{index: ix})
 	return m
 }
+
+func (m *Matcher) current() *indices { return m.cur.Load() }
 
 // Refresh reloads what changed since the last call; the first call loads everything.
 // Matching goes on, on the old indices, while new ones are built.
 func (m *Matcher) Refresh(ctx context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	regVer, err := m.store.Version(ctx, "registry")
 	if err != nil {
 		return err
@@ -65,26 +78,26 @@ func (m *Matcher) Refresh(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.mu.RLock()
 	needIndex, needOwners := regVer != m.registryVer, ownVer != m.ownersVer && m.loadOwners != nil
-	m.mu.RUnlock()
 	if needIndex {
 		ix, err := m.loadIndex(ctx)
 		if err != nil {
 			return err
 		}
-		m.mu.Lock()
-		m.index, m.registryVer = ix, regVer
-		m.mu.Unlock()
+		next := *m.cur.Load()
+		next.index = ix
+		m.cur.Store(&next)
+		m.registryVer = regVer
 	}
 	if needOwners {
 		fb, err := m.loadOwners(ctx, m.store)
 		if err != nil {
 			return fmt.Errorf("loading network owners: %w", err)
 		}
-		m.mu.Lock()
-		m.owners, m.ownersVer = fb, ownVer
-		m.mu.Unlock()
+		next := *m.cur.Load()
+		next.owners = fb
+		m.cur.Store(&next)
+		m.ownersVer = ownVer
 	}
 	return nil
 }
@@ -113,18 +126,13 @@ func (m *Matcher) loadIndex(ctx context.Context) (*match.Index, error) {
 
 // Match appends every registered asset that matches s to dst.
 func (m *Matcher) Match(s event.Subject, dst []match.Hit) []match.Hit {
-	m.mu.RLock()
-	ix := m.index
-	m.mu.RUnlock()
 	s = withNetworkAddr(s)
-	return ix.Match(s, dst)
+	return m.cur.Load().index.Match(s, dst)
 }
 
 // Owner returns the network owner of what s names, when the fallback data knows one.
 func (m *Matcher) Owner(s event.Subject) (Owner, bool) {
-	m.mu.RLock()
-	fb := m.owners
-	m.mu.RUnlock()
+	fb := m.cur.Load().owners
 	if fb == nil {
 		return Owner{}, false
 	}

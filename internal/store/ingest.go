@@ -40,7 +40,8 @@ type IngestStore interface {
 	// Version returns the version number of a named set of data ("registry", "ripe"):
 	// it grows whenever the data changes, so that processes know to reload it.
 	Version(ctx context.Context, name string) (int64, error)
-	// AllAssets calls fn for every registered asset, in id order.
+	// AllAssets calls fn for every registered asset, in id order, with the fields that
+	// matching needs: ID, OrgID, Kind, Value and Verification.
 	AllAssets(ctx context.Context, fn func(Asset) error) error
 
 	// ReplaceRIPE replaces the network-owner data with networks and asns, in one

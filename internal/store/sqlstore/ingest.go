@@ -68,9 +68,23 @@ func (s *DB) StartIngestion(ctx context.Context, feedID int64, fileName string, 
 	return id, nil
 }
 
-// SaveEvents implements store.IngestStore.
+// eventColumns are the columns SaveEvents writes, in the order of eventRow.
+const eventColumns = 16
+
+// eventsBatch is how many events one INSERT statement stores.
+const eventsBatch = 128
+
+// SaveEvents implements store.IngestStore. The events are stored with multi-row
+// statements, kept prepared; an event whose fingerprint is already stored, or came
+// before in the same call, is a duplicate.
 func (s *DB) SaveEvents(ctx context.Context, ingestionID int64, events []store.EventInput, now time.Time) (store.SaveResult, error) {
 	var res store.SaveResult
+	// Encoding comes before the transaction, which holds SQLite's one write lock.
+	rows, fingerprints, kept, err := s.eventRows(ingestionID, events, now)
+	if err != nil {
+		return res, err
+	}
+	res.Duplicates = len(events) - len(kept)
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return res, err
@@ -80,40 +94,22 @@ func (s *DB) SaveEvents(ctx context.Context, ingestionID int64, events []store.E
 	if err := tx.QueryRowContext(ctx, `SELECT feed_id FROM ingestions WHERE id = $1`, ingestionID).Scan(&feedID); err != nil {
 		return res, fmt.Errorf("ingestion %d: %w", ingestionID, err)
 	}
-	insert, err := tx.PrepareContext(ctx, `INSERT INTO events (fingerprint, feed_id, ingestion_id, time_source, taxonomy, type,
-		identifier, severity, source_ip, source_port, source_asn, source_fqdn, source_url, source_account, data, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-		ON CONFLICT (fingerprint) DO NOTHING RETURNING id`)
-	if err != nil {
-		return res, err
+	for _, r := range rows {
+		r[1] = feedID
 	}
-	defer insert.Close()
-	created := s.d.Time(now.UTC())
+	ids, err := s.insertEvents(ctx, tx, rows)
+	if err != nil {
+		return res, fmt.Errorf("storing events: %w", err)
+	}
 	var matches [][]any
-	for _, in := range events {
-		e := in.Event
-		data, err := json.Marshal(e.Map())
-		if err != nil {
-			return res, err
-		}
-		var timeSource any
-		if !e.TimeSource.IsZero() {
-			timeSource = s.d.Time(e.TimeSource)
-		}
-		var id int64
-		err = insert.QueryRowContext(ctx, e.Fingerprint().String(), feedID, ingestionID, timeSource,
-			e.Classification.Taxonomy, e.Classification.Type, e.Classification.Identifier, e.Severity,
-			e.Get("source.ip"), int(e.Source.Port), int64(e.Source.ASN), e.Source.FQDN, e.Source.URL, e.Source.Account,
-			string(data), created).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
+	for i, fp := range fingerprints {
+		id, ok := ids[fp]
+		if !ok {
 			res.Duplicates++
 			continue
 		}
-		if err != nil {
-			return res, fmt.Errorf("storing an event: %w", err)
-		}
 		res.Added++
-		for _, m := range in.Matches {
+		for _, m := range events[kept[i]].Matches {
 			matches = append(matches, []any{id, nullID(m.OrgID), nullID(m.AssetID), m.How, m.Specificity, m.Verified,
 				m.Rank, m.FallbackContact, m.FallbackNetwork})
 		}
@@ -124,6 +120,76 @@ func (s *DB) SaveEvents(ctx context.Context, ingestionID int64, events []store.E
 		return res, fmt.Errorf("storing matches: %w", err)
 	}
 	return res, tx.Commit()
+}
+
+// eventRows encodes the events to store as rows of the events table (the feed is filled
+// in later), skipping those whose fingerprint came before in events. kept holds the
+// index in events of each row.
+func (s *DB) eventRows(ingestionID int64, events []store.EventInput, now time.Time) (rows [][]any, fingerprints []string, kept []int, err error) {
+	created := s.d.Time(now.UTC())
+	seen := make(map[string]bool, len(events))
+	cells := make([]any, 0, len(events)*eventColumns)
+	for i, in := range events {
+		e := in.Event
+		fp := e.Fingerprint().String()
+		if seen[fp] {
+			continue
+		}
+		seen[fp] = true
+		data, err := json.Marshal(e.Map())
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		var timeSource any
+		if !e.TimeSource.IsZero() {
+			timeSource = s.d.Time(e.TimeSource)
+		}
+		start := len(cells)
+		cells = append(cells, fp, nil, ingestionID, timeSource,
+			e.Classification.Taxonomy, e.Classification.Type, e.Classification.Identifier, e.Severity,
+			e.Get("source.ip"), int(e.Source.Port), int64(e.Source.ASN), e.Source.FQDN, e.Source.URL, e.Source.Account,
+			string(data), created)
+		rows = append(rows, cells[start:len(cells):len(cells)])
+		fingerprints, kept = append(fingerprints, fp), append(kept, i)
+	}
+	return rows, fingerprints, kept, nil
+}
+
+// insertEvents inserts rows into events, skipping known fingerprints, and returns the id
+// of each inserted row by fingerprint.
+func (s *DB) insertEvents(ctx context.Context, tx *sql.Tx, rows [][]any) (map[string]int64, error) {
+	ids := make(map[string]int64, len(rows))
+	args := make([]any, 0, min(eventsBatch, len(rows))*eventColumns)
+	for _, n := range chunks(len(rows), eventsBatch) {
+		args = args[:0]
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		q := s.valuesSQL(`INSERT INTO events (fingerprint, feed_id, ingestion_id, time_source, taxonomy, type,
+		identifier, severity, source_ip, source_port, source_asn, source_fqdn, source_url, source_account, data, created_at)
+		VALUES `, `ON CONFLICT (fingerprint) DO NOTHING RETURNING id, fingerprint`, n, eventColumns)
+		res, err := s.query(ctx, tx, q, args...)
+		if err != nil {
+			return nil, err
+		}
+		for res.Next() {
+			var id int64
+			var fp string
+			if err := res.Scan(&id, &fp); err != nil {
+				res.Close()
+				return nil, err
+			}
+			ids[fp] = id
+		}
+		if err := res.Close(); err != nil {
+			return nil, err
+		}
+		if err := res.Err(); err != nil {
+			return nil, err
+		}
+		rows = rows[n:]
+	}
+	return ids, nil
 }
 
 func nullID(id int64) any {

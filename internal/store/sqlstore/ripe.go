@@ -2,10 +2,12 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"iter"
 	"net/netip"
 
+	"github.com/baken-cert/baken/internal/asset"
 	"github.com/baken-cert/baken/internal/store"
 )
 
@@ -19,24 +21,36 @@ func bumpVersion(ctx context.Context, q queryer, name string) error {
 	return err
 }
 
-// AllAssets implements store.IngestStore, a page at a time.
+// AllAssets implements store.IngestStore in one query. It reads only what matching
+// needs (ID, OrgID, Kind, Value, Verification), and kinds and verification states
+// repeat the same few strings, which are shared rather than allocated per row.
 func (s *DB) AllAssets(ctx context.Context, fn func(store.Asset) error) error {
-	var after int64
-	for {
-		page, err := s.Assets(ctx, store.AssetFilter{AfterID: after, Limit: 50000})
-		if err != nil {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, org_id, kind, value, verification FROM assets ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("listing assets: %w", err)
+	}
+	defer rows.Close()
+	words := make(map[string]string)
+	word := func(b sql.RawBytes) string {
+		if w, ok := words[string(b)]; ok {
+			return w
+		}
+		w := string(b)
+		words[w] = w
+		return w
+	}
+	for rows.Next() {
+		var a store.Asset
+		var kind, verification sql.RawBytes
+		if err := rows.Scan(&a.ID, &a.OrgID, &kind, &a.Value, &verification); err != nil {
 			return err
 		}
-		if len(page) == 0 {
-			return nil
+		a.Kind, a.Verification = asset.Kind(word(kind)), asset.Verification(word(verification))
+		if err := fn(a); err != nil {
+			return err
 		}
-		for _, a := range page {
-			if err := fn(a); err != nil {
-				return err
-			}
-		}
-		after = page[len(page)-1].ID
 	}
+	return rows.Err()
 }
 
 // ReplaceRIPE implements store.IngestStore.
