@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -80,7 +81,7 @@ func (m *Matcher) Refresh(ctx context.Context) error {
 	}
 	needIndex, needOwners := regVer != m.registryVer, ownVer != m.ownersVer && m.loadOwners != nil
 	if needIndex {
-		ix, err := m.loadIndex(ctx)
+		ix, err := m.loadIndex(ctx, regVer)
 		if err != nil {
 			return err
 		}
@@ -102,7 +103,47 @@ func (m *Matcher) Refresh(ctx context.Context) error {
 	return nil
 }
 
-func (m *Matcher) loadIndex(ctx context.Context) (*match.Index, error) {
+// loadIndex builds the index of registry version version: from the stored asset index
+// when it was made at that version, else from every asset row, storing the asset index
+// for the next process.
+func (m *Matcher) loadIndex(ctx context.Context, version int64) (*match.Index, error) {
+	entries, err := m.storedEntries(ctx, version)
+	if err != nil {
+		m.log.Warn("the stored asset index is unreadable; reading every asset", "err", err)
+	}
+	if entries == nil {
+		if entries, err = m.assetEntries(ctx); err != nil {
+			return nil, err
+		}
+		// A cache: when it cannot be stored, the next process reads every row too.
+		if err := m.store.PutAssetIndex(ctx, version, encodeEntries(entries)); err != nil && ctx.Err() == nil {
+			m.log.Warn("storing the asset index", "err", err)
+		}
+	}
+	ix, err := match.NewIndex(entries)
+	if err != nil {
+		// NewIndex indexes what it can and reports what it skipped: a stored asset that
+		// does not index is a bug to log, not a reason to match nothing.
+		m.log.Error("some assets could not be indexed", "err", err)
+	}
+	return ix, nil
+}
+
+// storedEntries returns the entries of the stored asset index when it was made at
+// registry version version, else nil.
+func (m *Matcher) storedEntries(ctx context.Context, version int64) ([]match.Entry, error) {
+	v, data, err := m.store.AssetIndex(ctx)
+	if errors.Is(err, store.ErrNotFound) || err == nil && v != version {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return decodeEntries(data)
+}
+
+// assetEntries reads every registered asset that matches.
+func (m *Matcher) assetEntries(ctx context.Context) ([]match.Entry, error) {
 	var entries []match.Entry
 	err := m.store.AllAssets(ctx, func(a store.Asset) error {
 		if !a.Verification.Matches() {
@@ -115,13 +156,7 @@ func (m *Matcher) loadIndex(ctx context.Context) (*match.Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading assets: %w", err)
 	}
-	ix, err := match.NewIndex(entries)
-	if err != nil {
-		// NewIndex indexes what it can and reports what it skipped: a stored asset that
-		// does not index is a bug to log, not a reason to match nothing.
-		m.log.Error("some assets could not be indexed", "err", err)
-	}
-	return ix, nil
+	return entries, nil
 }
 
 // Match appends every registered asset that matches s to dst.

@@ -44,6 +44,14 @@ type IngestStore interface {
 	// matching needs: ID, OrgID, Kind, Value and Verification.
 	AllAssets(ctx context.Context, fn func(Asset) error) error
 
+	// AssetIndex returns what PutAssetIndex stored last, and the registry version it
+	// was made at; ErrNotFound when nothing was.
+	AssetIndex(ctx context.Context) (version int64, data []byte, err error)
+	// PutAssetIndex stores data, the assets matching needs in a compact form, as made
+	// at registry version version, unless the registry has changed since: then it
+	// stores nothing.
+	PutAssetIndex(ctx context.Context, version int64, data []byte) error
+
 	// ReplaceRIPE replaces the network-owner data with networks and asns, in one
 	// transaction; networks are streamed, as a full RIPE dump holds millions.
 	ReplaceRIPE(ctx context.Context, networks iter.Seq[RIPENetwork], asns []RIPEASN) error

@@ -68,8 +68,19 @@ func (s *DB) StartIngestion(ctx context.Context, feedID int64, fileName string, 
 	return id, nil
 }
 
-// eventColumns are the columns SaveEvents writes, in the order of eventRow.
-const eventColumns = 16
+// eventColumns are the columns SaveEvents writes, in the order of eventRows, and
+// eventTypes their types.
+var (
+	eventColumns = []string{"fingerprint", "feed_id", "ingestion_id", "time_source", "taxonomy", "type",
+		"identifier", "severity", "source_ip", "source_port", "source_asn", "source_fqdn", "source_url", "source_account",
+		"data", "created_at"}
+	eventTypes = []string{"text", "bigint", "bigint", "timestamptz", "text", "text",
+		"text", "text", "text", "integer", "bigint", "text", "text", "text",
+		"jsonb", "timestamptz"}
+	matchColumns = []string{"event_id", "org_id", "asset_id", "how", "specificity", "verified", "rank",
+		"fallback_contact", "fallback_network"}
+	matchTypes = []string{"bigint", "bigint", "bigint", "text", "integer", "boolean", "integer", "text", "text"}
+)
 
 // eventsBatch is how many events one INSERT statement stores.
 const eventsBatch = 128
@@ -114,9 +125,7 @@ func (s *DB) SaveEvents(ctx context.Context, ingestionID int64, events []store.E
 				m.Rank, m.FallbackContact, m.FallbackNetwork})
 		}
 	}
-	_, err = s.insertRows(ctx, tx, `INSERT INTO matches (event_id, org_id, asset_id, how, specificity, verified, rank,
-		fallback_contact, fallback_network) VALUES`, "", matches, 100)
-	if err != nil {
+	if _, err := s.bulkInsert(ctx, tx, "matches", matchColumns, matchTypes, matches, 100); err != nil {
 		return res, fmt.Errorf("storing matches: %w", err)
 	}
 	return res, tx.Commit()
@@ -128,7 +137,9 @@ func (s *DB) SaveEvents(ctx context.Context, ingestionID int64, events []store.E
 func (s *DB) eventRows(ingestionID int64, events []store.EventInput, now time.Time) (rows [][]any, fingerprints []string, kept []int, err error) {
 	created := s.d.Time(now.UTC())
 	seen := make(map[string]bool, len(events))
-	cells := make([]any, 0, len(events)*eventColumns)
+	cells := make([]any, 0, len(events)*len(eventColumns))
+	var data []byte
+	var keys []string
 	for i, in := range events {
 		e := in.Event
 		fp := e.Fingerprint().String()
@@ -136,10 +147,7 @@ func (s *DB) eventRows(ingestionID int64, events []store.EventInput, now time.Ti
 			continue
 		}
 		seen[fp] = true
-		data, err := json.Marshal(e.Map())
-		if err != nil {
-			return nil, nil, nil, err
-		}
+		data, keys = appendEventJSON(data[:0], e.Map(), keys)
 		var timeSource any
 		if !e.TimeSource.IsZero() {
 			timeSource = s.d.Time(e.TimeSource)
@@ -159,15 +167,14 @@ func (s *DB) eventRows(ingestionID int64, events []store.EventInput, now time.Ti
 // of each inserted row by fingerprint.
 func (s *DB) insertEvents(ctx context.Context, tx *sql.Tx, rows [][]any) (map[string]int64, error) {
 	ids := make(map[string]int64, len(rows))
-	args := make([]any, 0, min(eventsBatch, len(rows))*eventColumns)
-	for _, n := range chunks(len(rows), eventsBatch) {
-		args = args[:0]
-		for _, r := range rows[:n] {
-			args = append(args, r...)
+	var buf []any
+	for _, n := range chunks(len(rows), s.bulkBatch(len(rows), eventsBatch)) {
+		args, err := s.bulkArgs(rows[:n], eventTypes, buf)
+		if err != nil {
+			return nil, err
 		}
-		q := s.valuesSQL(`INSERT INTO events (fingerprint, feed_id, ingestion_id, time_source, taxonomy, type,
-		identifier, severity, source_ip, source_port, source_asn, source_fqdn, source_url, source_account, data, created_at)
-		VALUES `, `ON CONFLICT (fingerprint) DO NOTHING RETURNING id, fingerprint`, n, eventColumns)
+		buf = args
+		q := s.insertSQL("events", eventColumns, eventTypes, n, `ON CONFLICT (fingerprint) DO NOTHING RETURNING id, fingerprint`)
 		res, err := s.query(ctx, tx, q, args...)
 		if err != nil {
 			return nil, err

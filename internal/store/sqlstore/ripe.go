@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"iter"
 	"net/netip"
@@ -132,4 +133,27 @@ func (s *DB) RIPE(ctx context.Context, network func(store.RIPENetwork) error, as
 		}
 	}
 	return arows.Err()
+}
+
+// AssetIndex implements store.IngestStore.
+func (s *DB) AssetIndex(ctx context.Context) (int64, []byte, error) {
+	var version int64
+	var data []byte
+	err := s.db.QueryRowContext(ctx, `SELECT version, data FROM asset_index WHERE id = 1`).Scan(&version, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil, fmt.Errorf("asset index: %w", store.ErrNotFound)
+	}
+	return version, data, err
+}
+
+// PutAssetIndex implements store.IngestStore. The registry's version is compared in
+// the same statement, so that an index made before a change never replaces one after.
+func (s *DB) PutAssetIndex(ctx context.Context, version int64, data []byte) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO asset_index (id, version, data)
+		SELECT 1, $1, $2 WHERE (SELECT version FROM versions WHERE name = 'registry') = $1
+		ON CONFLICT (id) DO UPDATE SET version = excluded.version, data = excluded.data`, version, data)
+	if err != nil {
+		return fmt.Errorf("storing the asset index: %w", err)
+	}
+	return nil
 }

@@ -34,6 +34,9 @@ type Dialect struct {
 	// "$n" on PostgreSQL; "?" on SQLite, where numbered parameters cost time quadratic
 	// in their count.
 	Placeholder func(n int) string
+	// Arrays says that the engine takes a whole column as one array parameter: bulk
+	// inserts then send a batch as one INSERT … SELECT FROM unnest(…).
+	Arrays bool
 	// SkipLocked is appended to the subquery that picks jobs to claim.
 	SkipLocked string
 	// LockMigrations serialises migrations across processes; it returns the unlock.
