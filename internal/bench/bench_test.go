@@ -130,3 +130,19 @@ func BenchmarkSaveEvents(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkNotify ingests an incident naming one address of each of 2,000
+// organisations and runs the jobs and the outbox until a loopback SMTP server accepted
+// every message (`baken bench --incident` does 10,000).
+func BenchmarkNotify(b *testing.B) {
+	var mails int
+	var took time.Duration
+	for b.Loop() {
+		fig, err := RunNotify(context.Background(), b.TempDir(), 2000)
+		if err != nil {
+			b.Fatal(err)
+		}
+		mails, took = mails+fig.Mails, took+fig.Deliver
+	}
+	b.ReportMetric(float64(mails)/took.Seconds(), "mails/s")
+}

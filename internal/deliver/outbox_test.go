@@ -203,6 +203,11 @@ func (f *failingRecords) RecordDelivery(context.Context, store.DeliveryResult) e
 	return errors.New("connection refused")
 }
 
+func (f *failingRecords) RecordDeliveries(context.Context, []store.DeliveryResult) error {
+	f.calls.Add(1)
+	return errors.New("connection refused")
+}
+
 // TestNoSendingWithoutRecording: when a sent message cannot be marked sent, the outbox
 // sends no more of its batch: a database outage costs at most the messages in flight.
 func TestNoSendingWithoutRecording(t *testing.T) {

@@ -14,21 +14,34 @@ import (
 type statements struct {
 	mu sync.Mutex
 	m  map[string]*sql.Stmt
-	// local holds the queries that name a table of one connection (a TEMP table of an
-	// import): they cannot be prepared on the handle, and run as text.
-	local map[string]bool
+	// tried holds the queries of transactions sent to be prepared in the background.
+	tried map[string]bool
 }
 
-// prepared returns the statement for query, preparing it on first use.
+// maxStatements bounds the statements kept: should queries that differ in their text
+// each time come this way, the ones past the bound run as text.
+const maxStatements = 512
+
+// prepared returns the statement for query, preparing it on first use; nil when
+// maxStatements are kept already. Preparing waits for a connection of the handle, so
+// that no lock is held meanwhile.
 func (s *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	s.stmts.mu.Lock()
-	defer s.stmts.mu.Unlock()
-	if st, ok := s.stmts.m[query]; ok {
+	st, ok := s.stmts.m[query]
+	full := len(s.stmts.m) >= maxStatements
+	s.stmts.mu.Unlock()
+	if ok || full {
 		return st, nil
 	}
 	st, err := s.db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
+	}
+	s.stmts.mu.Lock()
+	defer s.stmts.mu.Unlock()
+	if kept, ok := s.stmts.m[query]; ok {
+		st.Close() // prepared twice at once: keep the first
+		return kept, nil
 	}
 	if s.stmts.m == nil {
 		s.stmts.m = make(map[string]*sql.Stmt)
@@ -47,37 +60,40 @@ func (s *DB) closeStatements() {
 	s.stmts.m = nil
 }
 
-// stmtOn returns query prepared for q: a *sql.DB or *sql.Tx uses the kept statement;
-// any other queryer (a *sql.Conn) gets nil, and the caller runs the query as text.
+// stmtOn returns query prepared for q: a *sql.DB uses the kept statement, preparing it
+// on first use; any other queryer (a *sql.Conn) gets nil, and the caller runs the query
+// as text. So does a *sql.Tx the first time: preparing on the handle needs a connection
+// of its own, which a transaction must not wait for (the others may all be waiting for
+// its lock), so the statement is prepared in the background for the next time.
 func (s *DB) stmtOn(ctx context.Context, q queryer, query string) (*sql.Stmt, error) {
 	switch q := q.(type) {
 	case *sql.DB:
 		return s.prepared(ctx, query)
 	case *sql.Tx:
-		if s.isLocal(query) {
-			return nil, nil
+		if st := s.kept(query); st != nil {
+			return q.StmtContext(ctx, st), nil
 		}
-		st, err := s.prepared(ctx, query)
-		if err != nil {
-			// Most likely a table only the transaction's connection has; should the
-			// statement be wrong, running it as text says so.
-			s.stmts.mu.Lock()
-			if s.stmts.local == nil {
-				s.stmts.local = make(map[string]bool)
-			}
-			s.stmts.local[query] = true
-			s.stmts.mu.Unlock()
-			return nil, nil
-		}
-		return q.StmtContext(ctx, st), nil
 	}
 	return nil, nil
 }
 
-func (s *DB) isLocal(query string) bool {
+// kept returns the kept statement for query, or nil when there is none yet; then it
+// prepares it in the background, once. A query that does not prepare on the handle (it
+// names a TEMP table of the transaction's connection) keeps running as text.
+func (s *DB) kept(query string) *sql.Stmt {
 	s.stmts.mu.Lock()
 	defer s.stmts.mu.Unlock()
-	return s.stmts.local[query]
+	if st, ok := s.stmts.m[query]; ok {
+		return st
+	}
+	if !s.stmts.tried[query] {
+		if s.stmts.tried == nil {
+			s.stmts.tried = make(map[string]bool)
+		}
+		s.stmts.tried[query] = true
+		go s.prepared(context.Background(), query)
+	}
+	return nil
 }
 
 // exec runs a statement through its kept preparation when q allows.
@@ -90,6 +106,15 @@ func (s *DB) exec(ctx context.Context, q queryer, query string, args ...any) (sq
 		return q.ExecContext(ctx, query, args...)
 	}
 	return st.ExecContext(ctx, args...)
+}
+
+// queryRow runs a one-row query through its kept preparation when q allows; should
+// preparing fail, the query runs as text and its row carries the error.
+func (s *DB) queryRow(ctx context.Context, q queryer, query string, args ...any) *sql.Row {
+	if st, err := s.stmtOn(ctx, q, query); err == nil && st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return q.QueryRowContext(ctx, query, args...)
 }
 
 // query runs a query through its kept preparation when q allows.
