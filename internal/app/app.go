@@ -22,6 +22,7 @@ import (
 	"github.com/baken-cert/baken/internal/ingest"
 	"github.com/baken-cert/baken/internal/job"
 	"github.com/baken-cert/baken/internal/notify"
+	"github.com/baken-cert/baken/internal/notify/message"
 	"github.com/baken-cert/baken/internal/registry"
 	"github.com/baken-cert/baken/internal/store"
 	"github.com/baken-cert/baken/internal/store/postgres"
@@ -89,7 +90,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 		Resolver: verify.NewResolver(cfg.DNSServer),
 	}
 	a.Ingest = ingest.New(s, a.Matcher, parsers, log)
-	composer := notify.MailComposer{From: cfg.MailFrom, SenderName: cfg.SenderName, PublicURL: cfg.PublicURL}
+	composer := notify.MailComposer{From: cfg.MailFrom, SenderName: cfg.SenderName, PublicURL: cfg.PublicURL,
+		Sections: &message.Sections{}}
 	if cfg.PGPKeyFile != "" {
 		if composer.Signer, err = email.LoadSigningKey(cfg.PGPKeyFile, cfg.PGPPassphrase); err != nil {
 			s.Close()

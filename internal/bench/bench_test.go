@@ -3,8 +3,13 @@ package bench
 import (
 	"bytes"
 	"context"
+	"net/netip"
 	"runtime"
 	"testing"
+	"time"
+
+	"github.com/baken-cert/baken/internal/event"
+	"github.com/baken-cert/baken/internal/store"
 
 	"github.com/baken-cert/baken/internal/match"
 	"github.com/baken-cert/baken/internal/match/matchtest"
@@ -87,4 +92,57 @@ func TestNotifyReachesEveryOrganisation(t *testing.T) {
 	if fig.Mails != 50 {
 		t.Fatalf("figures %+v: want 50 mails", fig)
 	}
+}
+
+// BenchmarkSaveEvents stores batches of 2,000 new events with one match each, as an
+// ingestion does, on each engine.
+func BenchmarkSaveEvents(b *testing.B) {
+	for _, engine := range storetest.Engines {
+		b.Run(engine, func(b *testing.B) {
+			ctx := context.Background()
+			s := storetest.Open(b, engine)
+			f, err := s.PutFeed(ctx, store.Feed{Name: "shadowserver", Format: "shadowserver"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			id, err := s.StartIngestion(ctx, f.ID, "bench.csv", time.Now())
+			if err != nil {
+				b.Fatal(err)
+			}
+			const batch = 2000
+			n := 0
+			for b.Loop() {
+				events := make([]store.EventInput, batch)
+				for i := range events {
+					e := &event.Event{FeedName: "shadowserver", TimeSource: time.Unix(int64(n), 0).UTC(), TLP: "AMBER",
+						Classification: event.Classification{Taxonomy: "vulnerable", Type: "vulnerable-system", Identifier: "open-smb"}}
+					e.Source.IP = netip.AddrFrom4([4]byte{10, byte(n >> 16), byte(n >> 8), byte(n)})
+					e.Source.Port = 445
+					e.Set("extra.tag", "smb")
+					events[i] = store.EventInput{Event: e, Matches: []store.MatchInput{{How: "network-owner", FallbackContact: "abuse@isp.example"}}}
+					n++
+				}
+				if _, err := s.SaveEvents(ctx, id, events, time.Now()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/event")
+		})
+	}
+}
+
+// BenchmarkNotify ingests an incident naming one address of each of 2,000
+// organisations and runs the jobs and the outbox until a loopback SMTP server accepted
+// every message (`baken bench --incident` does 10,000).
+func BenchmarkNotify(b *testing.B) {
+	var mails int
+	var took time.Duration
+	for b.Loop() {
+		fig, err := RunNotify(context.Background(), b.TempDir(), 2000)
+		if err != nil {
+			b.Fatal(err)
+		}
+		mails, took = mails+fig.Mails, took+fig.Deliver
+	}
+	b.ReportMetric(float64(mails)/took.Seconds(), "mails/s")
 }

@@ -18,6 +18,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -119,6 +120,10 @@ func NewOutbox(s store.NotifyStore, sender Sender, log *slog.Logger, reg prometh
 // RunOnce leases a batch of due notifications and sends them. When the outcome of a
 // message cannot be recorded (the database is gone), it sends no more of the batch and
 // returns the error: the rest wait for their lease to run out.
+//
+// Outcomes are recorded by one recorder, which writes those that arrive together in one
+// transaction; a worker takes its next message only once the outcome of its last is
+// recorded, so that no more messages than workers are ever sent and unrecorded.
 func (o *Outbox) RunOnce(ctx context.Context) (Tally, error) {
 	items, err := o.store.ClaimOutbox(ctx, o.now(), o.opts.Batch, o.opts.Lease)
 	if err != nil || len(items) == 0 {
@@ -128,6 +133,7 @@ func (o *Outbox) RunOnce(ctx context.Context) (Tally, error) {
 	tally := Tally{Leased: len(items)}
 	var stopped atomic.Bool
 	var recordErr error
+	rec := o.startRecorder(ctx)
 	work := make(chan store.OutboxItem)
 	var wg sync.WaitGroup
 	for range min(o.opts.Workers, len(items)) {
@@ -137,16 +143,17 @@ func (o *Outbox) RunOnce(ctx context.Context) (Tally, error) {
 				if stopped.Load() || ctx.Err() != nil {
 					continue
 				}
-				outcome, err := o.send(ctx, it)
+				r := o.attempt(ctx, it)
+				err := rec.record(r)
 				mu.Lock()
 				switch {
 				case err != nil:
 					if !stopped.Swap(true) {
 						recordErr = fmt.Errorf("recording the delivery of notification %d, so sending no more: %w", it.ID, err)
 					}
-				case outcome == store.DeliverySent:
+				case r.Outcome == store.DeliverySent:
 					tally.Sent++
-				case outcome == store.DeliveryRetry:
+				case r.Outcome == store.DeliveryRetry:
 					tally.Retried++
 				default:
 					tally.Refused++
@@ -163,19 +170,20 @@ func (o *Outbox) RunOnce(ctx context.Context) (Tally, error) {
 	}
 	close(work)
 	wg.Wait()
+	rec.stop()
 	return tally, recordErr
 }
 
-// send sends one notification and records the outcome, which it returns; the error is
-// that of the record. A message begun is finished (the sender's own timeouts bound it)
-// and its record written even when ctx is cancelled: a message cut off after the
-// server took it, or not recorded, would be sent again.
-func (o *Outbox) send(ctx context.Context, it store.OutboxItem) (string, error) {
+// attempt sends one notification and returns its outcome, to record. A message begun is
+// finished (the sender's own timeouts bound it) even when ctx is cancelled: a message cut
+// off after the server took it would be sent again.
+func (o *Outbox) attempt(ctx context.Context, it store.OutboxItem) store.DeliveryResult {
 	err := o.sender.Send(context.WithoutCancel(ctx), o.opts.From, []string{it.Email}, it.Message)
 	r := store.DeliveryResult{ID: it.ID, Outcome: store.DeliverySent, At: o.now()}
 	switch {
 	case err == nil:
 		o.serverUp()
+		return r
 	case o.opts.Refused(err):
 		o.serverUp() // the server answered: it refused this recipient
 		r.Outcome, r.Detail = store.DeliveryFailed, err.Error()
@@ -183,30 +191,90 @@ func (o *Outbox) send(ctx context.Context, it store.OutboxItem) (string, error) 
 		o.serverDown(err)
 		r.Outcome, r.Detail, r.NextAttempt = store.DeliveryRetry, err.Error(), r.At.Add(min(job.Backoff(it.Attempts+1), o.opts.MaxDelay))
 	}
-	if rerr := o.record(context.WithoutCancel(ctx), r); rerr != nil {
-		o.log.Error("recording a delivery", "notification", it.ID, "outcome", r.Outcome, "err", rerr)
-		return r.Outcome, rerr
-	}
-	o.metrics.WithLabelValues(r.Outcome).Inc()
-	if err != nil {
-		o.log.Warn("sending a notification", "notification", it.ID, "to", it.Email, "outcome", r.Outcome, "err", err)
-	}
-	return r.Outcome, nil
+	o.log.Warn("sending a notification", "notification", it.ID, "to", it.Email, "outcome", r.Outcome, "err", err)
+	return r
 }
 
-// record records the outcome of an attempt. The record of a message the server
-// accepted is retried for a while (a database restarting, a connection lost): once
-// given up, the message goes out again.
-func (o *Outbox) record(ctx context.Context, r store.DeliveryResult) error {
-	err := o.store.RecordDelivery(ctx, r)
-	if err == nil || r.Outcome != store.DeliverySent {
+// recorder writes delivery outcomes, those that wait together in one transaction.
+type recorder struct {
+	o    *Outbox
+	reqs chan recordRequest
+	done sync.WaitGroup
+}
+
+type recordRequest struct {
+	r      store.DeliveryResult
+	result chan error
+}
+
+// startRecorder starts recording. The records are written even when ctx is cancelled,
+// or an accepted message would be sent again.
+func (o *Outbox) startRecorder(ctx context.Context) *recorder {
+	rc := &recorder{o: o, reqs: make(chan recordRequest, o.opts.Workers)}
+	ctx = context.WithoutCancel(ctx)
+	rc.done.Go(func() {
+		for req := range rc.reqs {
+			batch := append(make([]recordRequest, 0, o.opts.Workers), req)
+			for waiting := true; waiting; {
+				select {
+				case more, ok := <-rc.reqs:
+					if ok {
+						batch = append(batch, more)
+					}
+					waiting = ok
+				default:
+					waiting = false
+				}
+			}
+			rc.write(ctx, batch)
+		}
+	})
+	return rc
+}
+
+// write records a batch and answers each request.
+func (rc *recorder) write(ctx context.Context, batch []recordRequest) {
+	rs := make([]store.DeliveryResult, len(batch))
+	for i, q := range batch {
+		rs[i] = q.r
+	}
+	err := rc.o.recordAll(ctx, rs)
+	if err != nil {
+		rc.o.log.Error("recording deliveries", "notifications", len(rs), "first", rs[0].ID, "err", err)
+	}
+	for _, q := range batch {
+		if err == nil {
+			rc.o.metrics.WithLabelValues(q.r.Outcome).Inc()
+		}
+		q.result <- err
+	}
+}
+
+// record records r and returns once it is written, with the error of the write.
+func (rc *recorder) record(r store.DeliveryResult) error {
+	result := make(chan error, 1)
+	rc.reqs <- recordRequest{r: r, result: result}
+	return <-result
+}
+
+// stop ends the recorder, once no worker records any more.
+func (rc *recorder) stop() {
+	close(rc.reqs)
+	rc.done.Wait()
+}
+
+// recordAll records outcomes. The record of messages the server accepted is retried for
+// a while (a database restarting, a connection lost): once given up, they go out again.
+func (o *Outbox) recordAll(ctx context.Context, rs []store.DeliveryResult) error {
+	err := o.store.RecordDeliveries(ctx, rs)
+	if err == nil || !slices.ContainsFunc(rs, func(r store.DeliveryResult) bool { return r.Outcome == store.DeliverySent }) {
 		return err
 	}
-	o.log.Warn("recording a sent message, retrying", "notification", r.ID, "err", err)
+	o.log.Warn("recording sent messages, retrying", "notifications", len(rs), "first", rs[0].ID, "err", err)
 	wait := 50 * time.Millisecond
 	for deadline := time.Now().Add(o.opts.RecordFor); time.Now().Before(deadline); wait = min(2*wait, time.Second) {
 		time.Sleep(wait)
-		if err = o.store.RecordDelivery(ctx, r); err == nil {
+		if err = o.store.RecordDeliveries(ctx, rs); err == nil {
 			return nil
 		}
 	}

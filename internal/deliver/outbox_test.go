@@ -220,6 +220,13 @@ func TestRecordRetriedThroughABlip(t *testing.T) {
 	}
 }
 
+func (f *failingRecords) RecordDeliveries(ctx context.Context, rs []store.DeliveryResult) error {
+	if n := f.calls.Add(1); f.failures == 0 || n <= f.failures {
+		return errors.New("connection refused")
+	}
+	return f.Store.RecordDeliveries(ctx, rs)
+}
+
 // TestNoSendingWithoutRecording: when a sent message cannot be marked sent, the outbox
 // sends no more of its batch: a database outage costs at most the messages in flight.
 func TestNoSendingWithoutRecording(t *testing.T) {

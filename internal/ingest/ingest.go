@@ -76,7 +76,17 @@ func (s *Service) Ingest(ctx context.Context, f store.Feed, name string, r io.Re
 	}
 	run := &run{s: s, feed: f, id: id, orgs: make(map[int64]bool)}
 	run.rec.ID, run.rec.FileName, run.rec.ReportType = id, src.Name, ft.ReportType
-	if err := run.read(ctx, p); err != nil {
+	run.saver = startSaver(ctx, s.store, id, s.now)
+	err = run.read(ctx, p)
+	saved, serr := run.saver.stop()
+	run.rec.Events, run.rec.Duplicates = saved.Added, saved.Duplicates
+	if err == nil {
+		err = serr
+	}
+	if err == nil {
+		err = run.finish(ctx)
+	}
+	if err != nil {
 		// What the batches before the error stored stays stored, and is decided by the
 		// periodic sweep: the report says how much that is.
 		return Report{Feed: f.Name, Ingestion: run.rec}, fmt.Errorf("%s: %w", name, err)
@@ -98,6 +108,7 @@ type run struct {
 	rejects []store.Reject
 	shown   []store.Reject
 	hits    []match.Hit
+	saver   *saver
 }
 
 func (r *run) read(ctx context.Context, p feed.Parser) error {
@@ -122,12 +133,12 @@ func (r *run) read(ctx context.Context, p feed.Parser) error {
 			return err
 		}
 	}
-	if err := r.flush(ctx); err != nil {
-		return err
-	}
-	if err := r.flushRejects(ctx); err != nil {
-		return err
-	}
+	r.flush()
+	return r.flushRejects(ctx)
+}
+
+// finish records the counts, once every batch is stored.
+func (r *run) finish(ctx context.Context) error {
 	r.rec.Organisations = len(r.orgs)
 	r.rec.FinishedAt = r.s.now()
 	var jobs []store.JobInput
@@ -141,12 +152,18 @@ func (r *run) read(ctx context.Context, p feed.Parser) error {
 // row matches the current row and, when it names a registered system or a known
 // network owner, converts and batches it.
 func (r *run) row(ctx context.Context, p feed.Parser) error {
-	subj := p.Subject()
-	r.hits = r.s.matcher.Match(subj, r.hits[:0])
+	ix := r.s.matcher.current()
+	subj := withNetworkAddr(p.Subject())
+	r.hits = ix.index.Match(subj, r.hits[:0])
 	var owner Owner
 	if len(r.hits) == 0 {
 		var ok bool
-		if owner, ok = r.s.matcher.Owner(subj); !ok {
+		if ix.owners == nil {
+			// No network-owner data: nothing to look up.
+			r.rec.Unmatched++
+			return nil
+		}
+		if owner, ok = ix.owners.Owner(subj); !ok {
 			r.rec.Unmatched++
 			return nil
 		}
@@ -173,7 +190,8 @@ func (r *run) row(ctx context.Context, p feed.Parser) error {
 	}
 	r.batch = append(r.batch, in)
 	if len(r.batch) >= batchSize {
-		return r.flush(ctx)
+		r.flush()
+		return r.saver.failed()
 	}
 	return nil
 }
@@ -207,18 +225,13 @@ func matchesOf(hits []match.Hit) []store.MatchInput {
 	return out
 }
 
-func (r *run) flush(ctx context.Context) error {
+// flush hands the batch to the saver, which stores it while the next is read.
+func (r *run) flush() {
 	if len(r.batch) == 0 {
-		return nil
+		return
 	}
-	res, err := r.s.store.SaveEvents(ctx, r.id, r.batch, r.s.now())
-	if err != nil {
-		return err
-	}
-	r.rec.Events += res.Added
-	r.rec.Duplicates += res.Duplicates
-	r.batch = r.batch[:0]
-	return nil
+	r.saver.save(r.batch)
+	r.batch = make([]store.EventInput, 0, batchSize)
 }
 
 func (r *run) reject(ctx context.Context, e *feed.RowError) error {

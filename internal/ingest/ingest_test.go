@@ -16,6 +16,7 @@ import (
 
 	"github.com/baken-cert/baken/internal/asset"
 	"github.com/baken-cert/baken/internal/event"
+	"github.com/baken-cert/baken/internal/match"
 	"github.com/baken-cert/baken/internal/registry"
 	"github.com/baken-cert/baken/internal/store"
 	"github.com/baken-cert/baken/internal/store/storetest"
@@ -197,6 +198,74 @@ func TestMatcherSeesOtherProcessesChanges(t *testing.T) {
 			t.Fatalf("a removed asset still matches: %+v", hits)
 		}
 	})
+}
+
+// TestMatcherLoadsTheStoredAssetIndex checks that a second process loads the index the
+// first stored, matches as the first, and reads the rows again once the registry changed.
+func TestMatcherLoadsTheStoredAssetIndex(t *testing.T) {
+	storetest.ForEachEngine(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		setup(t, s, registryRows)
+		v, data, err := s.AssetIndex(ctx)
+		if err != nil {
+			t.Fatalf("the first load must store the asset index: %v", err)
+		}
+		entries, err := decodeEntries(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := NewMatcher(s, slog.New(slog.DiscardHandler), nil).assetEntries(ctx)
+		if err != nil || !slices.Equal(entries, rows) || len(rows) != 4 {
+			t.Fatalf("stored index %+v\nrows %+v (%v)", entries, rows, err)
+		}
+		// A mark in the stored index shows which one the next process read.
+		entries[0].Asset.Value = "203.0.113.0/24"
+		if err := s.PutAssetIndex(ctx, v, encodeEntries(entries)); err != nil {
+			t.Fatal(err)
+		}
+		second := NewMatcher(s, slog.New(slog.DiscardHandler), nil)
+		if err := second.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		subj, _ := Subject("203.0.113.1")
+		if hits := second.Match(subj, nil); len(hits) != 1 {
+			t.Fatalf("the stored index was not loaded: %+v", hits)
+		}
+		if _, err := registry.New(s).Import(ctx, strings.NewReader("organisation,org_ref,asset\nNew,new,198.18.0.0/24\n"), registry.ImportOptions{Format: registry.CSV}); err != nil {
+			t.Fatal(err)
+		}
+		if err := second.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if hits := second.Match(subj, nil); len(hits) != 0 {
+			t.Fatalf("an index of an older registry version was loaded: %+v", hits)
+		}
+		subj, _ = Subject("198.18.0.1")
+		if hits := second.Match(subj, nil); len(hits) != 1 {
+			t.Fatalf("the new asset does not match: %+v", hits)
+		}
+	})
+}
+
+func TestAssetIndexForm(t *testing.T) {
+	entries := []match.Entry{
+		{OrgID: 7, AssetID: 3, Verification: asset.Unverified, Asset: asset.Asset{Kind: asset.IPv4Prefix, Value: "192.0.2.0/24"}},
+		{OrgID: 1 << 40, AssetID: 1 << 50, Verification: asset.DNSVerified, Asset: asset.Asset{Kind: asset.DomainTree, Value: "*.example.nl"}},
+		{OrgID: 7, AssetID: 9, Verification: asset.Unverified, Asset: asset.Asset{Kind: asset.EmailDomain, Value: ""}},
+	}
+	data := encodeEntries(entries)
+	got, err := decodeEntries(data)
+	if err != nil || !slices.Equal(got, entries) {
+		t.Fatalf("round trip: %+v, %v", got, err)
+	}
+	if got, err := decodeEntries(encodeEntries(nil)); err != nil || len(got) != 0 {
+		t.Fatalf("empty: %+v, %v", got, err)
+	}
+	for n := range len(data) {
+		if _, err := decodeEntries(data[:n]); err == nil {
+			t.Fatalf("a cut of %d bytes decodes", n)
+		}
+	}
 }
 
 // TestEveryFormat ingests the sample files of each parser through a feed of its format,

@@ -2,11 +2,13 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/baken-cert/baken/internal/asset"
 	"github.com/baken-cert/baken/internal/event"
@@ -40,23 +42,35 @@ type Matcher struct {
 	log        *slog.Logger
 	loadOwners FallbackLoader
 
-	mu          sync.RWMutex
-	index       *match.Index
-	owners      Fallback
+	// cur is read on every row, without a lock; Refresh replaces it whole.
+	cur atomic.Pointer[indices]
+	// mu serialises Refresh.
+	mu          sync.Mutex
 	registryVer int64
 	ownersVer   int64
+}
+
+// indices are the matcher's indices at one moment.
+type indices struct {
+	index  *match.Index
+	owners Fallback // nil when there is no network-owner data
 }
 
 // NewMatcher returns a matcher over s; call Refresh to load it.
 func NewMatcher(s store.Store, log *slog.Logger, owners FallbackLoader) *Matcher {
 	m := &Matcher{store: s, log: log, loadOwners: owners}
-	m.index, _ = match.NewIndex(nil)
+	ix, _ := match.NewIndex(nil)
+	m.cur.Store(&indices{index: ix})
 	return m
 }
+
+func (m *Matcher) current() *indices { return m.cur.Load() }
 
 // Refresh reloads what changed since the last call; the first call loads everything.
 // Matching goes on, on the old indices, while new ones are built.
 func (m *Matcher) Refresh(ctx context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	regVer, err := m.store.Version(ctx, "registry")
 	if err != nil {
 		return err
@@ -65,31 +79,71 @@ func (m *Matcher) Refresh(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.mu.RLock()
 	needIndex, needOwners := regVer != m.registryVer, ownVer != m.ownersVer && m.loadOwners != nil
-	m.mu.RUnlock()
 	if needIndex {
-		ix, err := m.loadIndex(ctx)
+		ix, err := m.loadIndex(ctx, regVer)
 		if err != nil {
 			return err
 		}
-		m.mu.Lock()
-		m.index, m.registryVer = ix, regVer
-		m.mu.Unlock()
+		next := *m.cur.Load()
+		next.index = ix
+		m.cur.Store(&next)
+		m.registryVer = regVer
 	}
 	if needOwners {
 		fb, err := m.loadOwners(ctx, m.store)
 		if err != nil {
 			return fmt.Errorf("loading network owners: %w", err)
 		}
-		m.mu.Lock()
-		m.owners, m.ownersVer = fb, ownVer
-		m.mu.Unlock()
+		next := *m.cur.Load()
+		next.owners = fb
+		m.cur.Store(&next)
+		m.ownersVer = ownVer
 	}
 	return nil
 }
 
-func (m *Matcher) loadIndex(ctx context.Context) (*match.Index, error) {
+// loadIndex builds the index of registry version version: from the stored asset index
+// when it was made at that version, else from every asset row, storing the asset index
+// for the next process.
+func (m *Matcher) loadIndex(ctx context.Context, version int64) (*match.Index, error) {
+	entries, err := m.storedEntries(ctx, version)
+	if err != nil {
+		m.log.Warn("the stored asset index is unreadable; reading every asset", "err", err)
+	}
+	if entries == nil {
+		if entries, err = m.assetEntries(ctx); err != nil {
+			return nil, err
+		}
+		// A cache: when it cannot be stored, the next process reads every row too.
+		if err := m.store.PutAssetIndex(ctx, version, encodeEntries(entries)); err != nil && ctx.Err() == nil {
+			m.log.Warn("storing the asset index", "err", err)
+		}
+	}
+	ix, err := match.NewIndex(entries)
+	if err != nil {
+		// NewIndex indexes what it can and reports what it skipped: a stored asset that
+		// does not index is a bug to log, not a reason to match nothing.
+		m.log.Error("some assets could not be indexed", "err", err)
+	}
+	return ix, nil
+}
+
+// storedEntries returns the entries of the stored asset index when it was made at
+// registry version version, else nil.
+func (m *Matcher) storedEntries(ctx context.Context, version int64) ([]match.Entry, error) {
+	v, data, err := m.store.AssetIndex(ctx)
+	if errors.Is(err, store.ErrNotFound) || err == nil && v != version {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return decodeEntries(data)
+}
+
+// assetEntries reads every registered asset that matches.
+func (m *Matcher) assetEntries(ctx context.Context) ([]match.Entry, error) {
 	var entries []match.Entry
 	err := m.store.AllAssets(ctx, func(a store.Asset) error {
 		if !a.Verification.Matches() {
@@ -102,29 +156,18 @@ func (m *Matcher) loadIndex(ctx context.Context) (*match.Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading assets: %w", err)
 	}
-	ix, err := match.NewIndex(entries)
-	if err != nil {
-		// NewIndex indexes what it can and reports what it skipped: a stored asset that
-		// does not index is a bug to log, not a reason to match nothing.
-		m.log.Error("some assets could not be indexed", "err", err)
-	}
-	return ix, nil
+	return entries, nil
 }
 
 // Match appends every registered asset that matches s to dst.
 func (m *Matcher) Match(s event.Subject, dst []match.Hit) []match.Hit {
-	m.mu.RLock()
-	ix := m.index
-	m.mu.RUnlock()
 	s = withNetworkAddr(s)
-	return ix.Match(s, dst)
+	return m.cur.Load().index.Match(s, dst)
 }
 
 // Owner returns the network owner of what s names, when the fallback data knows one.
 func (m *Matcher) Owner(s event.Subject) (Owner, bool) {
-	m.mu.RLock()
-	fb := m.owners
-	m.mu.RUnlock()
+	fb := m.cur.Load().owners
 	if fb == nil {
 		return Owner{}, false
 	}

@@ -15,7 +15,8 @@ import (
 type ripeOwners struct{ index *ripe.Index }
 
 // LoadRIPEOwners builds the fallback from the RIPE data in the store; it is the
-// FallbackLoader of a running Baken.
+// FallbackLoader of a running Baken. Without RIPE data it returns nil: no row is looked
+// up in vain.
 func LoadRIPEOwners(ctx context.Context, s store.Store) (Fallback, error) {
 	var networks []ripe.Network
 	var asns []ripe.ASN
@@ -29,6 +30,9 @@ func LoadRIPEOwners(ctx context.Context, s store.Store) (Fallback, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if len(networks) == 0 && len(asns) == 0 {
+		return nil, nil
 	}
 	return ripeOwners{ripe.NewIndex(networks, asns)}, nil
 }

@@ -39,6 +39,8 @@ type Draft struct {
 	Advice    string            // an analyst's advice for this notification, replacing all other ("" for none)
 	Overrides map[string]string // analysts' standing advice by classification identifier or type
 	Now       time.Time
+	// attachments, when not nil, are shared by the drafts of one recipient's contacts.
+	attachments *attachments
 }
 
 // recipientContact is one address a recipient's notifications go to.
@@ -131,9 +133,10 @@ func (s *Service) composeChunk(ctx context.Context, recipients []string, now tim
 				kind = ""
 			}
 		}
+		shared := &attachments{}
 		for _, c := range p.contacts {
 			d := Draft{To: c.email, Language: c.language, OrgName: p.orgName, NetworkOwner: p.items[0].OrgID == 0, Events: events,
-				Matched: matched, Kind: kind, Overrides: overrides[c.language], Now: now}
+				Matched: matched, Kind: kind, Overrides: overrides[c.language], Now: now, attachments: shared}
 			d.Ticket, tickets = tickets[0], tickets[1:]
 			drafts, owners = append(drafts, d), append(owners, p)
 		}

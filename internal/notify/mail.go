@@ -3,10 +3,12 @@ package notify
 import (
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 
 	"github.com/baken-cert/baken/internal/deliver/email"
+	"github.com/baken-cert/baken/internal/event"
 	"github.com/baken-cert/baken/internal/notify/message"
 )
 
@@ -20,10 +22,13 @@ type MailComposer struct {
 	PublicURL  string // where /verify, /feedback and the portal's /notifications/{ticket} are served
 	// Signer, when not nil, signs every message (PGP/MIME).
 	Signer *openpgp.Entity
+	// Sections, when not nil, keeps what many messages share rendered once (the
+	// advice for one kind of threat in one language).
+	Sections *message.Sections
 }
 
 // Compose implements Composer.
-func (m MailComposer) Compose(d Draft) (string, []byte, error) {
+func (m MailComposer) Compose(d Draft) (subject string, mime []byte, err error) {
 	base := strings.TrimSuffix(m.PublicURL, "/")
 	data := message.Data{
 		Ticket: d.Ticket, Language: message.Language(d.Language), SenderName: m.SenderName, SenderURL: base,
@@ -32,6 +37,13 @@ func (m MailComposer) Compose(d Draft) (string, []byte, error) {
 		VerifyURL:    base + "/verify?ticket=" + url.QueryEscape(d.Ticket),
 		VerifyCode:   d.VerifyCode,
 		FeedbackURLs: make(map[string]string, len(FeedbackKinds)),
+		Sections:     m.Sections,
+	}
+	if d.attachments != nil {
+		data.CSV, data.JSON, err = d.attachments.get(d.Events, d.Matched)
+		if err != nil {
+			return "", nil, err
+		}
 	}
 	switch {
 	case d.Advice != "":
@@ -46,7 +58,7 @@ func (m MailComposer) Compose(d Draft) (string, []byte, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	mime, err := email.Build(email.Message{
+	mime, err = email.Build(email.Message{
 		MessageID: d.MessageID,
 		From:      m.SenderName + " <" + m.From + ">",
 		To:        []string{d.To},
@@ -63,4 +75,17 @@ func (m MailComposer) Compose(d Draft) (string, []byte, error) {
 		mime, err = email.Sign(mime, m.Signer)
 	}
 	return r.Subject, mime, err
+}
+
+// attachments are the CSV and JSON attachments of one recipient's events, made once
+// for all of its contacts.
+type attachments struct {
+	once      sync.Once
+	csv, json []byte
+	err       error
+}
+
+func (a *attachments) get(events []event.Event, matched []string) ([]byte, []byte, error) {
+	a.once.Do(func() { a.csv, a.json, a.err = message.Attachments(events, matched) })
+	return a.csv, a.json, a.err
 }

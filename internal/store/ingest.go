@@ -40,8 +40,17 @@ type IngestStore interface {
 	// Version returns the version number of a named set of data ("registry", "ripe"):
 	// it grows whenever the data changes, so that processes know to reload it.
 	Version(ctx context.Context, name string) (int64, error)
-	// AllAssets calls fn for every registered asset, in id order.
+	// AllAssets calls fn for every registered asset, in id order, with the fields that
+	// matching needs: ID, OrgID, Kind, Value and Verification.
 	AllAssets(ctx context.Context, fn func(Asset) error) error
+
+	// AssetIndex returns what PutAssetIndex stored last, and the registry version it
+	// was made at; ErrNotFound when nothing was.
+	AssetIndex(ctx context.Context) (version int64, data []byte, err error)
+	// PutAssetIndex stores data, the assets matching needs in a compact form, as made
+	// at registry version version, unless the registry has changed since: then it
+	// stores nothing.
+	PutAssetIndex(ctx context.Context, version int64, data []byte) error
 
 	// ReplaceRIPE replaces the network-owner data with networks and asns, in one
 	// transaction; networks are streamed, as a full RIPE dump holds millions.

@@ -45,6 +45,9 @@ type NotifyStore interface {
 	ClaimOutbox(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]OutboxItem, error)
 	// RecordDelivery records the outcome of one attempt.
 	RecordDelivery(ctx context.Context, r DeliveryResult) error
+	// RecordDeliveries records the outcomes of several attempts in one transaction:
+	// all of them, or (with the error) none.
+	RecordDeliveries(ctx context.Context, rs []DeliveryResult) error
 	// OutboxDue counts the notifications waiting to be sent (pending or leased).
 	OutboxDue(ctx context.Context) (int, error)
 

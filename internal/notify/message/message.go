@@ -83,6 +83,14 @@ type Data struct {
 	// TLP is the Traffic Light Protocol label of the message: CLEAR, GREEN, AMBER,
 	// AMBER+STRICT or RED. When empty, the strictest label of the events is used.
 	TLP string
+
+	// CSV and JSON, when not nil, are the attachments (Attachments of Events and
+	// Matched), made once for several messages.
+	CSV, JSON []byte
+
+	// Sections, when not nil, keeps what messages share rendered once, for the next
+	// messages that share it.
+	Sections *Sections
 }
 
 // Rendered is a notification ready to be sent.
@@ -103,6 +111,11 @@ func Render(d Data) (Rendered, error) {
 		return Rendered{}, err
 	}
 	v := newView(d, links)
+	advice, err := d.Sections.advice(v.Courses)
+	if err != nil {
+		return Rendered{}, err
+	}
+	v.AdviceText, v.AdviceHTML = advice.text, advice.html
 	var r Rendered
 	r.Subject = v.Subject
 	if r.Text, err = renderText(v); err != nil {
@@ -111,11 +124,11 @@ func Render(d Data) (Rendered, error) {
 	if r.HTML, err = renderHTML(v); err != nil {
 		return Rendered{}, err
 	}
-	if r.CSV, err = eventsCSV(d.Events, d.Matched); err != nil {
-		return Rendered{}, err
-	}
-	if r.JSON, err = eventsJSON(d.Events); err != nil {
-		return Rendered{}, err
+	r.CSV, r.JSON = d.CSV, d.JSON
+	if r.CSV == nil || r.JSON == nil {
+		if r.CSV, r.JSON, err = Attachments(d.Events, d.Matched); err != nil {
+			return Rendered{}, err
+		}
 	}
 	base := fileLabel.in(d.Language) + "-" + fileSafe(d.Ticket)
 	r.CSVName, r.JSONName = base+".csv", base+".json"
@@ -123,6 +136,18 @@ func Render(d Data) (Rendered, error) {
 }
 
 var fileLabel = text{"melding", "notification"}
+
+// Attachments returns the CSV and JSON attachments of events, whose registered assets
+// are matched (see Data).
+func Attachments(events []event.Event, matched []string) (csv, json []byte, err error) {
+	if csv, err = eventsCSV(events, matched); err != nil {
+		return nil, nil, err
+	}
+	if json, err = eventsJSON(events); err != nil {
+		return nil, nil, err
+	}
+	return csv, json, nil
+}
 
 // resolvedLinks are Data's links, made absolute.
 type resolvedLinks struct {

@@ -25,8 +25,8 @@ var (
 		"item":      item,
 		"heading":   heading,
 		"texttable": func(h []string, r [][]string) string { return textTable(h, r, lineWidth+2) },
-	}).ParseFS(templateFS, "templates/text.tmpl"))
-	htmlTemplate = htmltemplate.Must(htmltemplate.New("html.tmpl").ParseFS(templateFS, "templates/html.tmpl"))
+	}).ParseFS(templateFS, "templates/text.tmpl", "templates/advice.text.tmpl"))
+	htmlTemplate = htmltemplate.Must(htmltemplate.New("html.tmpl").ParseFS(templateFS, "templates/html.tmpl", "templates/advice.html.tmpl"))
 )
 
 func renderText(v *view) (string, error) {

@@ -2,6 +2,7 @@ package message
 
 import (
 	"fmt"
+	htmltemplate "html/template"
 	"strings"
 
 	"github.com/baken-cert/baken/internal/event"
@@ -30,6 +31,9 @@ type view struct {
 	Truncated   string
 
 	Courses []Course
+	// AdviceText and AdviceHTML are the courses as the two parts show them.
+	AdviceText string
+	AdviceHTML htmltemplate.HTML
 
 	TLP, TLPMeaning string
 

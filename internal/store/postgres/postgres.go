@@ -42,6 +42,7 @@ func Open(ctx context.Context, url string) (*sqlstore.DB, error) {
 		Migrations:     sub,
 		Time:           func(t time.Time) any { return t.UTC() },
 		Placeholder:    sqlstore.Dollar,
+		Arrays:         true,
 		SkipLocked:     " FOR UPDATE SKIP LOCKED",
 		LockMigrations: lockMigrations,
 		CopyRows:       copyRows,

@@ -155,7 +155,7 @@ func (s *DB) upsertOrganisations(ctx context.Context, tx *sql.Tx, orgs []store.O
 	for _, ref := range changed {
 		known[ref].counted = true
 	}
-	return linkParents(ctx, tx, known, orgs, now, res)
+	return s.linkParents(ctx, tx, known, orgs, now, res)
 }
 
 func loadOrgs(ctx context.Context, q queryer) (map[string]*storedOrg, error) {
@@ -176,7 +176,9 @@ func loadOrgs(ctx context.Context, q queryer) (map[string]*storedOrg, error) {
 	return out, rows.Err()
 }
 
-func linkParents(ctx context.Context, tx *sql.Tx, known map[string]*storedOrg, orgs []store.OrgInput, now any, res *store.ImportResult) error {
+func (s *DB) linkParents(ctx context.Context, tx *sql.Tx, known map[string]*storedOrg, orgs []store.OrgInput, now any, res *store.ImportResult) error {
+	var order []int64 // the organisations linked, each once: the last parent named wins
+	linked := make(map[int64]bool)
 	parentOf := make(map[int64]int64)
 	for _, o := range known {
 		if o.parentID.Valid {
@@ -199,14 +201,50 @@ func linkParents(ctx context.Context, tx *sql.Tx, known map[string]*storedOrg, o
 				return fmt.Errorf("organisation %q: parent %q would make a loop", o.Ref, o.ParentRef)
 			}
 		}
-		parentOf[child.id] = parent.id
-		if _, err := tx.ExecContext(ctx, `UPDATE organisations SET parent_id = $1, updated_at = $2 WHERE id = $3`, parent.id, now, child.id); err != nil {
-			return fmt.Errorf("linking organisation %q to its parent: %w", o.Ref, err)
+		if _, again := parentOf[child.id]; !again || !linked[child.id] {
+			order = append(order, child.id)
 		}
+		parentOf[child.id], linked[child.id] = parent.id, true
 		if !child.counted {
 			child.counted = true
 			res.OrganisationsUpdated++
 		}
+	}
+	links := make([][2]int64, len(order))
+	for i, id := range order {
+		links[i] = [2]int64{id, parentOf[id]}
+	}
+	if err := s.setParents(ctx, tx, links, now); err != nil {
+		return fmt.Errorf("linking organisations to their parents: %w", err)
+	}
+	return nil
+}
+
+// setParents sets the parent of each organisation of links (child id, parent id), many
+// in one statement.
+func (s *DB) setParents(ctx context.Context, tx *sql.Tx, links [][2]int64, now any) error {
+	if s.d.Arrays {
+		children, parents := make([]int64, len(links)), make([]int64, len(links))
+		for i, l := range links {
+			children[i], parents[i] = l[0], l[1]
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE organisations o SET parent_id = u.parent, updated_at = $3
+			FROM unnest($1::bigint[], $2::bigint[]) AS u(child, parent) WHERE o.id = u.child`, children, parents, now)
+		return err
+	}
+	const batch = 500
+	for len(links) > 0 {
+		n := min(batch, len(links))
+		args := []any{now}
+		for _, l := range links[:n] {
+			args = append(args, l[0], l[1])
+		}
+		q := s.valuesSQL(`UPDATE organisations SET parent_id = v.column2, updated_at = ? FROM (VALUES `,
+			`) AS v WHERE organisations.id = v.column1`, n, 2)
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return err
+		}
+		links = links[n:]
 	}
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/baken-cert/baken/internal/store"
@@ -71,9 +73,34 @@ func (s *DB) StartIngestion(ctx context.Context, feedID int64, fileName string, 
 	return id, nil
 }
 
-// SaveEvents implements store.IngestStore.
+// eventColumns are the columns SaveEvents writes, in the order of eventRows, and
+// eventTypes their types.
+var (
+	eventColumns = []string{"fingerprint", "feed_id", "ingestion_id", "time_source", "taxonomy", "type",
+		"identifier", "severity", "source_ip", "source_port", "source_asn", "source_fqdn", "source_url", "source_account",
+		"data", "created_at"}
+	eventTypes = []string{"text", "bigint", "bigint", "timestamptz", "text", "text",
+		"text", "text", "text", "integer", "bigint", "text", "text", "text",
+		"jsonb", "timestamptz"}
+	matchColumns = []string{"event_id", "org_id", "asset_id", "how", "specificity", "verified", "rank",
+		"fallback_contact", "fallback_network"}
+	matchTypes = []string{"bigint", "bigint", "bigint", "text", "integer", "boolean", "integer", "text", "text"}
+)
+
+// eventsBatch is how many events one INSERT statement stores.
+const eventsBatch = 128
+
+// SaveEvents implements store.IngestStore. The events are stored with multi-row
+// statements, kept prepared; an event whose fingerprint is already stored, or came
+// before in the same call, is a duplicate.
 func (s *DB) SaveEvents(ctx context.Context, ingestionID int64, events []store.EventInput, now time.Time) (store.SaveResult, error) {
 	var res store.SaveResult
+	// Encoding comes before the transaction, which holds SQLite's one write lock.
+	rows, fingerprints, kept, err := s.eventRows(ingestionID, events, now)
+	if err != nil {
+		return res, err
+	}
+	res.Duplicates = len(events) - len(kept)
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return res, err
@@ -83,63 +110,125 @@ func (s *DB) SaveEvents(ctx context.Context, ingestionID int64, events []store.E
 	if err := tx.QueryRowContext(ctx, `SELECT feed_id FROM ingestions WHERE id = $1`, ingestionID).Scan(&feedID); err != nil {
 		return res, fmt.Errorf("ingestion %d: %w", ingestionID, err)
 	}
-	insert, err := tx.PrepareContext(ctx, `INSERT INTO events (fingerprint, feed_id, ingestion_id, time_source, taxonomy, type,
-		identifier, severity, source_ip, source_port, source_asn, source_fqdn, source_url, source_account, data, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-		ON CONFLICT (fingerprint) DO NOTHING RETURNING id`)
-	if err != nil {
-		return res, err
+	for _, r := range rows {
+		r[1] = feedID
 	}
-	defer insert.Close()
-	// A duplicate that an ingestion stored and did not finish (it died: the same file
-	// is read again) is taken over by this one, to be decided with it when it finishes,
-	// not half an hour later on its own, in an e-mail of its own.
-	adopt, err := tx.PrepareContext(ctx, `UPDATE events SET ingestion_id = $1 WHERE fingerprint = $2 AND NOT decided
-		AND ingestion_id <> $1 AND ingestion_id IN (SELECT id FROM ingestions WHERE finished_at IS NULL)`)
+	ids, err := s.insertEvents(ctx, tx, rows)
 	if err != nil {
-		return res, err
+		return res, fmt.Errorf("storing events: %w", err)
 	}
-	defer adopt.Close()
-	created := s.d.Time(now.UTC())
 	var matches [][]any
-	for _, in := range events {
-		e := in.Event
-		data, err := json.Marshal(e.Map())
-		if err != nil {
-			return res, err
-		}
-		var timeSource any
-		if !e.TimeSource.IsZero() {
-			timeSource = s.d.Time(e.TimeSource)
-		}
-		var id int64
-		fingerprint := e.Fingerprint().String()
-		err = insert.QueryRowContext(ctx, fingerprint, feedID, ingestionID, timeSource,
-			e.Classification.Taxonomy, e.Classification.Type, e.Classification.Identifier, e.Severity,
-			e.Get("source.ip"), int(e.Source.Port), int64(e.Source.ASN), e.Source.FQDN, e.Source.URL, e.Source.Account,
-			string(data), created).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
+	var stored []any // fingerprints stored before
+	for i, fp := range fingerprints {
+		id, ok := ids[fp]
+		if !ok {
 			res.Duplicates++
-			if _, err := adopt.ExecContext(ctx, ingestionID, fingerprint); err != nil {
-				return res, fmt.Errorf("taking over an event of an unfinished ingestion: %w", err)
-			}
+			stored = append(stored, fp)
 			continue
 		}
-		if err != nil {
-			return res, fmt.Errorf("storing an event: %w", err)
-		}
 		res.Added++
-		for _, m := range in.Matches {
+		for _, m := range events[kept[i]].Matches {
 			matches = append(matches, []any{id, nullID(m.OrgID), nullID(m.AssetID), m.How, m.Specificity, m.Verified,
 				m.Rank, m.FallbackContact, m.FallbackNetwork})
 		}
 	}
-	_, err = s.insertRows(ctx, tx, `INSERT INTO matches (event_id, org_id, asset_id, how, specificity, verified, rank,
-		fallback_contact, fallback_network) VALUES`, "", matches, 100)
-	if err != nil {
+	if _, err := s.bulkInsert(ctx, tx, "matches", matchColumns, matchTypes, matches, 100); err != nil {
 		return res, fmt.Errorf("storing matches: %w", err)
 	}
+	if err := adoptEvents(ctx, tx, ingestionID, stored); err != nil {
+		return res, err
+	}
 	return res, tx.Commit()
+}
+
+// adoptEvents gives the ingestion the undecided events of fingerprints that an ingestion
+// stored and did not finish (it died: the same file is read again), to be decided with
+// this one when it finishes, not half an hour later on their own, in an e-mail of
+// their own.
+func adoptEvents(ctx context.Context, tx *sql.Tx, ingestionID int64, fingerprints []any) error {
+	for len(fingerprints) > 0 {
+		n := min(500, len(fingerprints))
+		marks := make([]string, n)
+		for i := range marks {
+			marks[i] = "$" + strconv.Itoa(i+2)
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE events SET ingestion_id = $1 WHERE NOT decided AND ingestion_id <> $1
+			AND ingestion_id IN (SELECT id FROM ingestions WHERE finished_at IS NULL)
+			AND fingerprint IN (`+strings.Join(marks, ", ")+`)`, append([]any{ingestionID}, fingerprints[:n]...)...)
+		if err != nil {
+			return fmt.Errorf("taking over the events of an unfinished ingestion: %w", err)
+		}
+		fingerprints = fingerprints[n:]
+	}
+	return nil
+}
+
+// eventRows encodes the events to store as rows of the events table (the feed is filled
+// in later), skipping those whose fingerprint came before in events. kept holds the
+// index in events of each row.
+func (s *DB) eventRows(ingestionID int64, events []store.EventInput, now time.Time) (rows [][]any, fingerprints []string, kept []int, err error) {
+	created := s.d.Time(now.UTC())
+	seen := make(map[string]bool, len(events))
+	cells := make([]any, 0, len(events)*len(eventColumns))
+	var data []byte
+	var keys []string
+	for i, in := range events {
+		e := in.Event
+		fp := e.Fingerprint().String()
+		if seen[fp] {
+			continue
+		}
+		seen[fp] = true
+		data, keys = appendEventJSON(data[:0], e.Map(), keys)
+		var timeSource any
+		if !e.TimeSource.IsZero() {
+			timeSource = s.d.Time(e.TimeSource)
+		}
+		start := len(cells)
+		cells = append(cells, fp, nil, ingestionID, timeSource,
+			e.Classification.Taxonomy, e.Classification.Type, e.Classification.Identifier, e.Severity,
+			e.Get("source.ip"), int(e.Source.Port), int64(e.Source.ASN), e.Source.FQDN, e.Source.URL, e.Source.Account,
+			string(data), created)
+		rows = append(rows, cells[start:len(cells):len(cells)])
+		fingerprints, kept = append(fingerprints, fp), append(kept, i)
+	}
+	return rows, fingerprints, kept, nil
+}
+
+// insertEvents inserts rows into events, skipping known fingerprints, and returns the id
+// of each inserted row by fingerprint.
+func (s *DB) insertEvents(ctx context.Context, tx *sql.Tx, rows [][]any) (map[string]int64, error) {
+	ids := make(map[string]int64, len(rows))
+	var buf []any
+	for _, n := range chunks(len(rows), s.bulkBatch(len(rows), eventsBatch)) {
+		args, err := s.bulkArgs(rows[:n], eventTypes, buf)
+		if err != nil {
+			return nil, err
+		}
+		buf = args
+		q := s.insertSQL("events", eventColumns, eventTypes, n, `ON CONFLICT (fingerprint) DO NOTHING RETURNING id, fingerprint`)
+		res, err := s.query(ctx, tx, q, args...)
+		if err != nil {
+			return nil, err
+		}
+		for res.Next() {
+			var id int64
+			var fp string
+			if err := res.Scan(&id, &fp); err != nil {
+				res.Close()
+				return nil, err
+			}
+			ids[fp] = id
+		}
+		if err := res.Close(); err != nil {
+			return nil, err
+		}
+		if err := res.Err(); err != nil {
+			return nil, err
+		}
+		rows = rows[n:]
+	}
+	return ids, nil
 }
 
 func nullID(id int64) any {

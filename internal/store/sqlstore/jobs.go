@@ -40,7 +40,7 @@ func (s *DB) insertJob(ctx context.Context, q queryer, j store.JobInput, now tim
 	if j.UniqueKey != "" {
 		unique = j.UniqueKey
 	}
-	r, err := q.ExecContext(ctx, `INSERT INTO jobs (kind, args, state, attempt, max_attempts, run_at, unique_key, last_error, created_at)
+	r, err := s.exec(ctx, q, `INSERT INTO jobs (kind, args, state, attempt, max_attempts, run_at, unique_key, last_error, created_at)
 		VALUES ($1, $2, 'available', 0, $3, $4, $5, '', $6) ON CONFLICT (unique_key) DO NOTHING`,
 		j.Kind, string(j.Args), j.MaxAttempts, s.d.Time(j.RunAt.UTC()), unique, s.d.Time(now.UTC()))
 	if err != nil {
@@ -52,7 +52,7 @@ func (s *DB) insertJob(ctx context.Context, q queryer, j store.JobInput, now tim
 // ClaimJobs implements store.JobStore.
 func (s *DB) ClaimJobs(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]store.Job, error) {
 	t := s.d.Time(now.UTC())
-	rows, err := s.db.QueryContext(ctx, `UPDATE jobs SET state = 'running', attempt = attempt + 1, locked_until = $2
+	rows, err := s.query(ctx, s.db, `UPDATE jobs SET state = 'running', attempt = attempt + 1, locked_until = $2
 		WHERE id IN (SELECT id FROM jobs
 			WHERE (state IN ('available', 'retryable') AND run_at <= $1) OR (state = 'running' AND locked_until <= $1)
 			ORDER BY run_at, id LIMIT $3`+s.d.SkipLocked+`)
@@ -89,7 +89,7 @@ func (s *DB) DiscardJob(ctx context.Context, id int64, now time.Time, errText st
 }
 
 func (s *DB) finishJob(ctx context.Context, id int64, state store.JobState, now time.Time, errText string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE jobs SET state = $1, finished_at = $2, locked_until = NULL,
+	_, err := s.exec(ctx, s.db, `UPDATE jobs SET state = $1, finished_at = $2, locked_until = NULL,
 		last_error = CASE WHEN $3 = '' THEN last_error ELSE $3 END WHERE id = $4`,
 		string(state), s.d.Time(now.UTC()), errText, id)
 	if err != nil {
@@ -100,7 +100,7 @@ func (s *DB) finishJob(ctx context.Context, id int64, state store.JobState, now 
 
 // RetryJob implements store.JobStore.
 func (s *DB) RetryJob(ctx context.Context, id int64, runAt time.Time, errText string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE jobs SET state = 'retryable', run_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3`,
+	_, err := s.exec(ctx, s.db, `UPDATE jobs SET state = 'retryable', run_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3`,
 		s.d.Time(runAt.UTC()), errText, id)
 	if err != nil {
 		return fmt.Errorf("scheduling retry of job %d: %w", id, err)
@@ -110,7 +110,7 @@ func (s *DB) RetryJob(ctx context.Context, id int64, runAt time.Time, errText st
 
 // Jobs implements store.JobStore.
 func (s *DB) Jobs(ctx context.Context, f store.JobFilter) ([]store.Job, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+jobColumns+` FROM jobs
+	rows, err := s.query(ctx, s.db, `SELECT `+jobColumns+` FROM jobs
 		WHERE ($1 = '' OR kind = $1) AND ($2 = '' OR state = $2) ORDER BY id DESC`+limit(f.Limit), f.Kind, string(f.State))
 	if err != nil {
 		return nil, fmt.Errorf("listing jobs: %w", err)
@@ -120,7 +120,7 @@ func (s *DB) Jobs(ctx context.Context, f store.JobFilter) ([]store.Job, error) {
 
 // PruneJobs implements store.JobStore.
 func (s *DB) PruneJobs(ctx context.Context, cutoff time.Time) (int, error) {
-	r, err := s.db.ExecContext(ctx, `DELETE FROM jobs WHERE state IN ('completed', 'discarded') AND finished_at < $1`, s.d.Time(cutoff.UTC()))
+	r, err := s.exec(ctx, s.db, `DELETE FROM jobs WHERE state IN ('completed', 'discarded') AND finished_at < $1`, s.d.Time(cutoff.UTC()))
 	if err != nil {
 		return 0, fmt.Errorf("pruning jobs: %w", err)
 	}

@@ -27,7 +27,7 @@ func (s *DB) CreateNotifications(ctx context.Context, ns []store.NotificationInp
 		}
 		t := s.d.Time(n.Now.UTC())
 		var id int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO notifications (ticket, recipient, org_id, email, language, subject, message_id,
+		err := s.queryRow(ctx, tx, `INSERT INTO notifications (ticket, recipient, org_id, email, language, subject, message_id,
 			message, state, next_attempt_at, verify_code, feedback_token, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $10) RETURNING id`,
 			n.Ticket, n.Recipient, nullID(n.OrgID), n.Email, n.Language, n.Subject, n.MessageID, n.Message, state, t,
@@ -44,7 +44,7 @@ func (s *DB) CreateNotifications(ctx context.Context, ns []store.NotificationInp
 		}
 	}
 	for _, id := range itemIDs {
-		res, err := tx.ExecContext(ctx, `UPDATE items SET composed = TRUE WHERE id = $1 AND NOT composed`, id)
+		res, err := s.exec(ctx, tx, `UPDATE items SET composed = TRUE WHERE id = $1 AND NOT composed`, id)
 		if err != nil {
 			return err
 		}
@@ -61,7 +61,7 @@ func (s *DB) CreateNotifications(ctx context.Context, ns []store.NotificationInp
 // ClaimOutbox implements store.NotifyStore.
 func (s *DB) ClaimOutbox(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]store.OutboxItem, error) {
 	t := s.d.Time(now.UTC())
-	rows, err := s.db.QueryContext(ctx, `UPDATE notifications SET state = 'sending', lease_until = $2
+	rows, err := s.query(ctx, s.db, `UPDATE notifications SET state = 'sending', lease_until = $2
 		WHERE id IN (SELECT id FROM notifications
 			WHERE (state = 'pending' AND next_attempt_at <= $1) OR (state = 'sending' AND lease_until <= $1)
 			ORDER BY next_attempt_at, id LIMIT $3`+s.d.SkipLocked+`)
@@ -83,11 +83,25 @@ func (s *DB) ClaimOutbox(ctx context.Context, now time.Time, limit int, lease ti
 
 // RecordDelivery implements store.NotifyStore.
 func (s *DB) RecordDelivery(ctx context.Context, r store.DeliveryResult) error {
+	return s.RecordDeliveries(ctx, []store.DeliveryResult{r})
+}
+
+// RecordDeliveries implements store.NotifyStore.
+func (s *DB) RecordDeliveries(ctx context.Context, rs []store.DeliveryResult) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	for _, r := range rs {
+		if err := s.recordDelivery(ctx, tx, r); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+func (s *DB) recordDelivery(ctx context.Context, tx *sql.Tx, r store.DeliveryResult) error {
 	at := s.d.Time(r.At.UTC())
 	var q string
 	var args []any
@@ -107,7 +121,7 @@ func (s *DB) RecordDelivery(ctx context.Context, r store.DeliveryResult) error {
 	default:
 		return fmt.Errorf("unknown delivery outcome %q", r.Outcome)
 	}
-	res, err := tx.ExecContext(ctx, q, args...)
+	res, err := s.exec(ctx, tx, q, args...)
 	if err != nil {
 		return fmt.Errorf("recording the delivery of notification %d: %w", r.ID, err)
 	}
@@ -116,17 +130,15 @@ func (s *DB) RecordDelivery(ctx context.Context, r store.DeliveryResult) error {
 		return nil
 	}
 	if r.Outcome == store.DeliveryFailed {
-		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET bounced_at = $2, bounce_reason = $3
+		if _, err := s.exec(ctx, tx, `UPDATE contacts SET bounced_at = $2, bounce_reason = $3
 			WHERE email = (SELECT email FROM notifications WHERE id = $1)
 			AND org_id = (SELECT org_id FROM notifications WHERE id = $1)`, r.ID, at, r.Detail); err != nil {
 			return err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO deliveries (notification_id, attempt, at, outcome, detail)
-		SELECT id, attempts, $2, $3, $4 FROM notifications WHERE id = $1`, r.ID, at, r.Outcome, r.Detail); err != nil {
-		return err
-	}
-	return tx.Commit()
+	_, err = s.exec(ctx, tx, `INSERT INTO deliveries (notification_id, attempt, at, outcome, detail)
+		SELECT id, attempts, $2, $3, $4 FROM notifications WHERE id = $1`, r.ID, at, r.Outcome, r.Detail)
+	return err
 }
 
 // OutboxDue implements store.NotifyStore.
@@ -156,7 +168,7 @@ func (s *DB) Notifications(ctx context.Context, f store.NotificationFilter) ([]s
 	if f.Sent {
 		q += ` AND state NOT IN ('held', 'rejected')`
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY id DESC`+limit(f.Limit), f.State, f.OrgID, f.BeforeID)
+	rows, err := s.query(ctx, s.db, q+` ORDER BY id DESC`+limit(f.Limit), f.State, f.OrgID, f.BeforeID)
 	if err != nil {
 		return nil, fmt.Errorf("listing notifications: %w", err)
 	}
@@ -179,7 +191,7 @@ func (s *DB) NotificationBy(ctx context.Context, ticket, feedbackToken string) (
 func (s *DB) oneNotification(ctx context.Context, where string, arg any) (store.Notification, error) {
 	var msg []byte
 	var n store.Notification
-	n, err := scanNotification(s.db.QueryRowContext(ctx, `SELECT `+notificationColumns+`, message FROM notifications WHERE `+where, arg), &msg)
+	n, err := scanNotification(s.queryRow(ctx, s.db, `SELECT `+notificationColumns+`, message FROM notifications WHERE `+where, arg), &msg)
 	if errors.Is(err, sql.ErrNoRows) {
 		return n, fmt.Errorf("notification: %w", store.ErrNotFound)
 	}
@@ -191,7 +203,7 @@ func (s *DB) oneNotification(ctx context.Context, where string, arg any) (store.
 func (s *DB) NotificationEvents(ctx context.Context, id int64) ([]store.StoredEvent, error) {
 	// With each event, the asset of the notification's organisation that matched it
 	// first (0 for a network owner's).
-	rows, err := s.db.QueryContext(ctx, `SELECT e.id, e.fingerprint, e.data,
+	rows, err := s.query(ctx, s.db, `SELECT e.id, e.fingerprint, e.data,
 		COALESCE((SELECT m.asset_id FROM matches m JOIN notifications n ON n.id = ne.notification_id
 			WHERE m.event_id = e.id AND m.org_id = n.org_id ORDER BY m.rank LIMIT 1), 0)
 		FROM notification_events ne JOIN events e ON e.id = ne.event_id WHERE ne.notification_id = $1 ORDER BY e.id`, id)
@@ -216,7 +228,7 @@ func (s *DB) NotificationEvents(ctx context.Context, id int64) ([]store.StoredEv
 
 // Deliveries implements store.NotifyStore.
 func (s *DB) Deliveries(ctx context.Context, id int64) ([]store.Delivery, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT attempt, at, outcome, detail FROM deliveries WHERE notification_id = $1 ORDER BY at, attempt`, id)
+	rows, err := s.query(ctx, s.db, `SELECT attempt, at, outcome, detail FROM deliveries WHERE notification_id = $1 ORDER BY at, attempt`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -250,19 +262,19 @@ func (s *DB) RejectNotification(ctx context.Context, id int64) error {
 }
 
 func (s *DB) changeHeld(ctx context.Context, id int64, q string, args ...any) error {
-	res, err := s.db.ExecContext(ctx, q, args...)
+	res, err := s.exec(ctx, s.db, q, args...)
 	return oneRow(res, err, fmt.Sprintf("notification %d is not held for review", id))
 }
 
 // AddFeedback implements store.NotifyStore.
 func (s *DB) AddFeedback(ctx context.Context, id int64, kind string, now time.Time) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO feedback (notification_id, kind, created_at) VALUES ($1, $2, $3)`, id, kind, s.d.Time(now.UTC()))
+	_, err := s.exec(ctx, s.db, `INSERT INTO feedback (notification_id, kind, created_at) VALUES ($1, $2, $3)`, id, kind, s.d.Time(now.UTC()))
 	return err
 }
 
 // Feedback implements store.NotifyStore.
 func (s *DB) Feedback(ctx context.Context, id int64) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT kind, COUNT(*) FROM feedback WHERE notification_id = $1 GROUP BY kind`, id)
+	rows, err := s.query(ctx, s.db, `SELECT kind, COUNT(*) FROM feedback WHERE notification_id = $1 GROUP BY kind`, id)
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,7 @@ func (s *DB) Organisations(ctx context.Context, f store.OrgFilter) ([]store.Orga
 
 // Organisation implements store.RegistryStore.
 func (s *DB) Organisation(ctx context.Context, ref string) (store.Organisation, error) {
-	o, err := scanOrg(s.db.QueryRowContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE o.ref = $1`, ref))
+	o, err := scanOrg(s.queryRow(ctx, s.db, `SELECT `+orgColumns+orgFrom+` WHERE o.ref = $1`, ref))
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, fmt.Errorf("organisation %q: %w", ref, store.ErrNotFound)
 	}
@@ -48,7 +48,7 @@ func (s *DB) Organisation(ctx context.Context, ref string) (store.Organisation, 
 
 // OrganisationByID implements store.RegistryStore.
 func (s *DB) OrganisationByID(ctx context.Context, id int64) (store.Organisation, error) {
-	o, err := scanOrg(s.db.QueryRowContext(ctx, `SELECT `+orgColumns+orgFrom+` WHERE o.id = $1`, id))
+	o, err := scanOrg(s.queryRow(ctx, s.db, `SELECT `+orgColumns+orgFrom+` WHERE o.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, fmt.Errorf("organisation %d: %w", id, store.ErrNotFound)
 	}
@@ -57,7 +57,7 @@ func (s *DB) OrganisationByID(ctx context.Context, id int64) (store.Organisation
 
 // Contacts implements store.RegistryStore.
 func (s *DB) Contacts(ctx context.Context, orgID int64) ([]store.Contact, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, org_id, email, role, language, bounced_at, bounce_reason
+	rows, err := s.query(ctx, s.db, `SELECT id, org_id, email, role, language, bounced_at, bounce_reason
 		FROM contacts WHERE org_id = $1 ORDER BY email`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("listing contacts: %w", err)

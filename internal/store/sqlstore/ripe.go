@@ -2,10 +2,13 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"iter"
 	"net/netip"
 
+	"github.com/baken-cert/baken/internal/asset"
 	"github.com/baken-cert/baken/internal/store"
 )
 
@@ -19,24 +22,36 @@ func bumpVersion(ctx context.Context, q queryer, name string) error {
 	return err
 }
 
-// AllAssets implements store.IngestStore, a page at a time.
+// AllAssets implements store.IngestStore in one query. It reads only what matching
+// needs (ID, OrgID, Kind, Value, Verification), and kinds and verification states
+// repeat the same few strings, which are shared rather than allocated per row.
 func (s *DB) AllAssets(ctx context.Context, fn func(store.Asset) error) error {
-	var after int64
-	for {
-		page, err := s.Assets(ctx, store.AssetFilter{AfterID: after, Limit: 50000})
-		if err != nil {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, org_id, kind, value, verification FROM assets ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("listing assets: %w", err)
+	}
+	defer rows.Close()
+	words := make(map[string]string)
+	word := func(b sql.RawBytes) string {
+		if w, ok := words[string(b)]; ok {
+			return w
+		}
+		w := string(b)
+		words[w] = w
+		return w
+	}
+	for rows.Next() {
+		var a store.Asset
+		var kind, verification sql.RawBytes
+		if err := rows.Scan(&a.ID, &a.OrgID, &kind, &a.Value, &verification); err != nil {
 			return err
 		}
-		if len(page) == 0 {
-			return nil
+		a.Kind, a.Verification = asset.Kind(word(kind)), asset.Verification(word(verification))
+		if err := fn(a); err != nil {
+			return err
 		}
-		for _, a := range page {
-			if err := fn(a); err != nil {
-				return err
-			}
-		}
-		after = page[len(page)-1].ID
 	}
+	return rows.Err()
 }
 
 // ReplaceRIPE implements store.IngestStore.
@@ -118,4 +133,27 @@ func (s *DB) RIPE(ctx context.Context, network func(store.RIPENetwork) error, as
 		}
 	}
 	return arows.Err()
+}
+
+// AssetIndex implements store.IngestStore.
+func (s *DB) AssetIndex(ctx context.Context) (int64, []byte, error) {
+	var version int64
+	var data []byte
+	err := s.db.QueryRowContext(ctx, `SELECT version, data FROM asset_index WHERE id = 1`).Scan(&version, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil, fmt.Errorf("asset index: %w", store.ErrNotFound)
+	}
+	return version, data, err
+}
+
+// PutAssetIndex implements store.IngestStore. The registry's version is compared in
+// the same statement, so that an index made before a change never replaces one after.
+func (s *DB) PutAssetIndex(ctx context.Context, version int64, data []byte) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO asset_index (id, version, data)
+		SELECT 1, $1, $2 WHERE (SELECT version FROM versions WHERE name = 'registry') = $1
+		ON CONFLICT (id) DO UPDATE SET version = excluded.version, data = excluded.data`, version, data)
+	if err != nil {
+		return fmt.Errorf("storing the asset index: %w", err)
+	}
+	return nil
 }

@@ -16,7 +16,7 @@ import (
 
 // Rules implements store.NotifyStore.
 func (s *DB) Rules(ctx context.Context) ([]store.Rule, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, feed, taxonomy, type, identifier, action, min_severity, repeat_hours, aggregation
+	rows, err := s.query(ctx, s.db, `SELECT id, feed, taxonomy, type, identifier, action, min_severity, repeat_hours, aggregation
 		FROM rules ORDER BY feed, taxonomy, type, identifier`)
 	if err != nil {
 		return nil, fmt.Errorf("listing rules: %w", err)
@@ -37,7 +37,7 @@ func (s *DB) Rules(ctx context.Context) ([]store.Rule, error) {
 
 // PutRule implements store.NotifyStore.
 func (s *DB) PutRule(ctx context.Context, r store.Rule) (store.Rule, error) {
-	err := s.db.QueryRowContext(ctx, `INSERT INTO rules (feed, taxonomy, type, identifier, action, min_severity, repeat_hours, aggregation)
+	err := s.queryRow(ctx, s.db, `INSERT INTO rules (feed, taxonomy, type, identifier, action, min_severity, repeat_hours, aggregation)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (feed, taxonomy, type, identifier) DO UPDATE SET action = excluded.action,
 			min_severity = excluded.min_severity, repeat_hours = excluded.repeat_hours, aggregation = excluded.aggregation
@@ -47,13 +47,13 @@ func (s *DB) PutRule(ctx context.Context, r store.Rule) (store.Rule, error) {
 
 // DeleteRule implements store.NotifyStore.
 func (s *DB) DeleteRule(ctx context.Context, id int64) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM rules WHERE id = $1`, id)
+	res, err := s.exec(ctx, s.db, `DELETE FROM rules WHERE id = $1`, id)
 	return oneRow(res, err, fmt.Sprintf("rule %d", id))
 }
 
 // UndecidedEvents implements store.NotifyStore.
 func (s *DB) UndecidedEvents(ctx context.Context, limit int, settled time.Time) ([]store.PendingEvent, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT e.id, f.name, f.kind, e.taxonomy, e.type, e.identifier, e.severity,
+	rows, err := s.query(ctx, s.db, `SELECT e.id, f.name, f.kind, e.taxonomy, e.type, e.identifier, e.severity,
 		CASE WHEN e.source_ip <> '' THEN e.source_ip WHEN e.source_fqdn <> '' THEN e.source_fqdn
 			WHEN e.source_account <> '' THEN e.source_account ELSE e.source_url END,
 		COALESCE(e.data ->> 'tlp', '')
@@ -78,7 +78,7 @@ func (s *DB) UndecidedEvents(ctx context.Context, limit int, settled time.Time) 
 	if err := rows.Err(); err != nil || len(out) == 0 {
 		return out, err
 	}
-	mrows, err := s.db.QueryContext(ctx, `SELECT event_id, COALESCE(org_id, 0), COALESCE(asset_id, 0), how, rank, verified,
+	mrows, err := s.query(ctx, s.db, `SELECT event_id, COALESCE(org_id, 0), COALESCE(asset_id, 0), how, rank, verified,
 		fallback_contact, fallback_network FROM matches WHERE event_id >= $1 AND event_id <= $2 ORDER BY event_id, rank`,
 		out[0].ID, out[len(out)-1].ID)
 	if err != nil {
@@ -134,7 +134,7 @@ func (s *DB) SaveDecisions(ctx context.Context, d store.Decisions) error {
 		return fmt.Errorf("storing decisions: %w", err)
 	}
 	for _, q := range d.Squelch {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO squelch (target, identifier, last_at, severity) VALUES ($1, $2, $3, $4)
+		if _, err := s.exec(ctx, tx, `INSERT INTO squelch (target, identifier, last_at, severity) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (target, identifier) DO UPDATE SET last_at = excluded.last_at, severity = excluded.severity`,
 			q.Target, q.Identifier, s.d.Time(q.LastAt.UTC()), q.Severity); err != nil {
 			return err
@@ -151,7 +151,7 @@ func (s *DB) SquelchStates(ctx context.Context, keys []store.SquelchKey) (map[st
 	out := make(map[store.SquelchKey]store.SquelchState)
 	for _, k := range keys {
 		var st store.SquelchState
-		err := s.db.QueryRowContext(ctx, `SELECT last_at, severity FROM squelch WHERE target = $1 AND identifier = $2`,
+		err := s.queryRow(ctx, s.db, `SELECT last_at, severity FROM squelch WHERE target = $1 AND identifier = $2`,
 			k.Target, k.Identifier).Scan(&st.LastAt, &st.Severity)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
@@ -166,7 +166,7 @@ func (s *DB) SquelchStates(ctx context.Context, keys []store.SquelchKey) (map[st
 
 // WaitingRecipients implements store.NotifyStore.
 func (s *DB) WaitingRecipients(ctx context.Context, upTo time.Time) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT recipient FROM items WHERE NOT composed AND window_end <= $1 ORDER BY recipient`,
+	rows, err := s.query(ctx, s.db, `SELECT DISTINCT recipient FROM items WHERE NOT composed AND window_end <= $1 ORDER BY recipient`,
 		s.d.Time(upTo.UTC()))
 	if err != nil {
 		return nil, err
@@ -186,7 +186,7 @@ func (s *DB) WaitingRecipients(ctx context.Context, upTo time.Time) ([]string, e
 // WaitingItems implements store.NotifyStore.
 func (s *DB) WaitingItems(ctx context.Context, recipient string, upTo time.Time) ([]store.WaitingItem, error) {
 	// The asset told is the organisation's best-ranked match of the event.
-	rows, err := s.db.QueryContext(ctx, `SELECT i.id, i.event_id, COALESCE(i.org_id, 0), i.abuse_email, i.review, e.data,
+	rows, err := s.query(ctx, s.db, `SELECT i.id, i.event_id, COALESCE(i.org_id, 0), i.abuse_email, i.review, e.data,
 		COALESCE((SELECT a.value FROM matches m JOIN assets a ON a.id = m.asset_id
 			WHERE m.event_id = i.event_id AND m.org_id = i.org_id ORDER BY m.rank LIMIT 1), ''), f.kind
 		FROM items i JOIN events e ON e.id = i.event_id JOIN feeds f ON f.id = e.feed_id
@@ -217,7 +217,7 @@ func (s *DB) NextTickets(ctx context.Context, day time.Time, n int) ([]string, e
 	}
 	d := day.UTC().Format("20060102")
 	var last int64
-	err := s.db.QueryRowContext(ctx, `INSERT INTO tickets (day, last) VALUES ($1, $2)
+	err := s.queryRow(ctx, s.db, `INSERT INTO tickets (day, last) VALUES ($1, $2)
 		ON CONFLICT (day) DO UPDATE SET last = tickets.last + excluded.last RETURNING last`, d, n).Scan(&last)
 	if err != nil {
 		return nil, fmt.Errorf("allocating ticket numbers: %w", err)

@@ -34,6 +34,9 @@ type Dialect struct {
 	// "$n" on PostgreSQL; "?" on SQLite, where numbered parameters cost time quadratic
 	// in their count.
 	Placeholder func(n int) string
+	// Arrays says that the engine takes a whole column as one array parameter: bulk
+	// inserts then send a batch as one INSERT … SELECT FROM unnest(…).
+	Arrays bool
 	// SkipLocked is appended to the subquery that picks jobs to claim.
 	SkipLocked string
 	// LockMigrations serialises migrations across processes; it returns the unlock.
@@ -52,8 +55,9 @@ type Dialect struct {
 
 // DB is a store.Store over a database/sql handle.
 type DB struct {
-	db *sql.DB
-	d  Dialect
+	db    *sql.DB
+	d     Dialect
+	stmts statements
 }
 
 // New returns a store over db speaking dialect d. It owns db: Close closes it.
@@ -68,7 +72,10 @@ func (s *DB) Engine() string { return s.d.Name }
 func (s *DB) SQL() *sql.DB { return s.db }
 
 // Close implements store.Store.
-func (s *DB) Close() error { return s.db.Close() }
+func (s *DB) Close() error {
+	s.closeStatements()
+	return s.db.Close()
+}
 
 // Ping implements store.Store: the database answers and every migration is applied.
 func (s *DB) Ping(ctx context.Context) error {
@@ -175,31 +182,21 @@ type queryer interface {
 }
 
 // insertRows inserts rows with multi-row VALUES statements of at most batch rows:
-// prefix is "INSERT INTO t (a, b) VALUES", suffix what follows the values. It returns
-// the number of rows affected.
+// prefix is "INSERT INTO t (a, b) VALUES", suffix what follows the values. The
+// statements are of few sizes (see chunks) and kept prepared. It returns the number of
+// rows affected.
 func (s *DB) insertRows(ctx context.Context, q queryer, prefix, suffix string, rows [][]any, batch int) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
 	var affected int64
-	for len(rows) > 0 {
-		n := min(batch, len(rows))
-		var sb strings.Builder
-		sb.WriteString(prefix)
-		args := make([]any, 0, n*len(rows[0]))
-		for i, row := range rows[:n] {
-			if i > 0 {
-				sb.WriteByte(',')
-			}
-			sb.WriteByte('(')
-			for j, v := range row {
-				if j > 0 {
-					sb.WriteByte(',')
-				}
-				args = append(args, v)
-				sb.WriteString(s.d.Placeholder(len(args)))
-			}
-			sb.WriteByte(')')
+	args := make([]any, 0, min(batch, len(rows))*len(rows[0]))
+	for _, n := range chunks(len(rows), batch) {
+		args = args[:0]
+		for _, row := range rows[:n] {
+			args = append(args, row...)
 		}
-		sb.WriteString(" " + suffix)
-		res, err := q.ExecContext(ctx, sb.String(), args...)
+		res, err := s.exec(ctx, q, s.valuesSQL(prefix, suffix, n, len(rows[0])), args...)
 		if err != nil {
 			return affected, err
 		}

@@ -123,6 +123,39 @@ func TestRegistryVersionAndAllAssets(t *testing.T) {
 	})
 }
 
+func TestAssetIndexIsKeptForItsRegistryVersion(t *testing.T) {
+	ForEachEngine(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		if _, _, err := s.AssetIndex(ctx); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("before any: %v", err)
+		}
+		v0, _ := s.Version(ctx, "registry")
+		blob := []byte("index\x00\xff of v0")
+		if err := s.PutAssetIndex(ctx, v0, blob); err != nil {
+			t.Fatal(err)
+		}
+		if v, data, err := s.AssetIndex(ctx); err != nil || v != v0 || string(data) != string(blob) {
+			t.Fatalf("stored: %d %q %v", v, data, err)
+		}
+		c := store.ImportCommit{Organisations: []store.OrgInput{{Ref: "a", Name: "A"}}}
+		importAll(t, s, []store.AssetInput{assetIn("a", "a.example")}, c)
+		// Made before the change, stored after it: must not replace anything.
+		if err := s.PutAssetIndex(ctx, v0, []byte("stale")); err != nil {
+			t.Fatal(err)
+		}
+		if v, data, _ := s.AssetIndex(ctx); v != v0 || string(data) != string(blob) {
+			t.Fatalf("a stale index was stored: %d %q", v, data)
+		}
+		v1, _ := s.Version(ctx, "registry")
+		if err := s.PutAssetIndex(ctx, v1, []byte("v1")); err != nil {
+			t.Fatal(err)
+		}
+		if v, data, _ := s.AssetIndex(ctx); v != v1 || string(data) != "v1" {
+			t.Fatalf("after the change: %d %q", v, data)
+		}
+	})
+}
+
 func TestRIPE(t *testing.T) {
 	ForEachEngine(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()

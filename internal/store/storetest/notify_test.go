@@ -128,7 +128,15 @@ func TestDecideComposeDeliver(t *testing.T) {
 		if len(late) != 1 || late[0].Attempts != 1 {
 			t.Fatalf("retry: %+v", late)
 		}
-		if err := s.RecordDelivery(ctx, store.DeliveryResult{ID: late[0].ID, Outcome: store.DeliverySent, At: t0.Add(11 * time.Minute)}); err != nil {
+		// Outcomes recorded together are recorded all or none.
+		sent := store.DeliveryResult{ID: late[0].ID, Outcome: store.DeliverySent, At: t0.Add(11 * time.Minute)}
+		if err := s.RecordDeliveries(ctx, []store.DeliveryResult{sent, {ID: late[0].ID, Outcome: "bogus"}}); err == nil {
+			t.Fatal("a batch with an unknown outcome was recorded")
+		}
+		if due, _ := s.OutboxDue(ctx); due != 1 {
+			t.Fatalf("a failed batch recorded part of itself: %d due", due)
+		}
+		if err := s.RecordDeliveries(ctx, []store.DeliveryResult{sent}); err != nil {
 			t.Fatal(err)
 		}
 		if due, _ := s.OutboxDue(ctx); due != 0 {
