@@ -248,8 +248,12 @@ func TestVerifyAndFeedbackPages(t *testing.T) {
 	if st, _ := get(base + "/feedback/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA?kind=useful"); st != 404 {
 		t.Fatalf("a guessed token: %d", st)
 	}
-	if _, out, _ := b.run("", "notification", "show", "--json", ticket); !strings.Contains(out, `"useful": 1`) {
+	_, out, _ := b.run("", "notification", "show", "--json", ticket)
+	if !strings.Contains(out, `"useful": 1`) {
 		t.Fatalf("feedback not recorded: %s", out)
+	}
+	if !strings.Contains(out, `"source.port": 445`) || strings.Contains(out, `"source.port": "445"`) {
+		t.Fatalf("the events' ports are not numbers: %s", out)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"text/tabwriter"
 
+	"github.com/baken-cert/baken/internal/event"
 	"github.com/baken-cert/baken/internal/store"
 )
 
@@ -67,9 +68,9 @@ func listNotifications(ctx context.Context, env Env, name, state string, args []
 // notificationView is what notification show prints with --json.
 type notificationView struct {
 	store.Notification
-	Events     []map[string]string `json:"events"`
-	Deliveries []store.Delivery    `json:"deliveries"`
-	Feedback   map[string]int      `json:"feedback"`
+	Events     []map[string]any `json:"events"` // typed: ports and AS numbers as numbers
+	Deliveries []store.Delivery `json:"deliveries"`
+	Feedback   map[string]int   `json:"feedback"`
 }
 
 func notificationShow(ctx context.Context, env Env, args []string) error {
@@ -101,14 +102,15 @@ func notificationShow(ctx context.Context, env Env, args []string) error {
 		_, err := env.Stdout.Write(n.Message)
 		return err
 	}
-	v := notificationView{Notification: n, Events: []map[string]string{}}
+	v := notificationView{Notification: n, Events: []map[string]any{}}
 	evs, err := a.Store.NotificationEvents(ctx, n.ID)
 	if err != nil {
 		return err
 	}
 	for _, e := range evs {
-		v.Events = append(v.Events, e.Data)
+		v.Events = append(v.Events, event.Typed(e.Data))
 	}
+
 	if v.Deliveries, err = a.Store.Deliveries(ctx, n.ID); err != nil {
 		return err
 	}
@@ -132,7 +134,8 @@ func notificationShow(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(w, "  advice (edited by an analyst): %s\n", n.Advice)
 	}
 	fmt.Fprintf(w, "\nEvents (%d)\n", len(v.Events))
-	for _, e := range v.Events {
+	for _, se := range evs {
+		e := se.Data
 		fmt.Fprintf(w, "  %s  %s %s %s  %s\n", e["time.source"], e["source.ip"], e["source.fqdn"], e["source.account"], e["classification.identifier"])
 	}
 	if len(v.Deliveries) > 0 {

@@ -380,6 +380,16 @@ var integerFields = map[string]bool{
 	"source.port": true, "destination.port": true, "source.asn": true, "destination.asn": true,
 }
 
+// Typed returns the fields of m (IntelMQ names) with their values typed by TypedValue:
+// what the JSON of events in attachments and exports holds.
+func Typed(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = TypedValue(k, v)
+	}
+	return out
+}
+
 // TypedValue returns the value of field key as IntelMQ's harmonisation types it, for
 // JSON: ports and AS numbers as numbers, every other field as its text.
 func TypedValue(key, value string) any {

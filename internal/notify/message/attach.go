@@ -82,11 +82,7 @@ func anyHas(maps []map[string]string, key string) bool {
 func eventsJSON(events []event.Event) ([]byte, error) {
 	maps := make([]map[string]any, len(events))
 	for i := range events {
-		m := publicMap(&events[i])
-		maps[i] = make(map[string]any, len(m))
-		for k, v := range m {
-			maps[i][k] = event.TypedValue(k, v)
-		}
+		maps[i] = event.Typed(publicMap(&events[i]))
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
