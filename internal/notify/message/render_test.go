@@ -53,6 +53,14 @@ func TestRenderScenarios(t *testing.T) {
 		has   map[string][]string
 		hasNo map[string][]string
 	}{{
+		name: "a feed that names no provider is named by itself, with its kind",
+		data: func(d *Data) {
+			e := phish("https://login.example.nl/")
+			e.FeedName = "partner-urls"
+			d.Events, d.Kind = []event.Event{e}, "incidental"
+		},
+		has: map[string][]string{"html": {"deze informatie komt van partner-urls, over één incident."}},
+	}, {
 		name: "network owner, one threat",
 		data: func(d *Data) {
 			d.NetworkOwner, d.OrgName = true, ""

@@ -1,6 +1,7 @@
 package message
 
 import (
+	"cmp"
 	"fmt"
 	htmltemplate "html/template"
 	"strings"
@@ -154,7 +155,8 @@ func intro(d Data, l *labels) (string, []string) {
 	paras := []string{fullStop(first), l.Why}
 	var providers []string
 	for i := range d.Events {
-		providers = appendNew(providers, clean(d.Events[i].FeedProvider))
+		// A feed that names no provider is named by itself.
+		providers = appendNew(providers, cmp.Or(clean(d.Events[i].FeedProvider), clean(d.Events[i].FeedName)))
 	}
 	if len(providers) > 0 {
 		source := fmt.Sprintf(l.Source, listed(d.Language, providers))
