@@ -40,15 +40,6 @@ func (p *Portal) afterLogin(w http.ResponseWriter, r *http.Request) string {
 	return localPath(c.Value)
 }
 
-// keepSetupLanguage makes the language a new user chose with the switch of the set-up
-// page (kept in the cookie) their own, over the one they were invited in: their
-// sessions speak it from the first login on. Audited as the switch's choice is.
-func (p *Portal) keepSetupLanguage(r *http.Request, u store.User) {
-	if c, err := r.Cookie(langCookie); err == nil && p.speaks(c.Value) && c.Value != u.Language {
-		p.storeLanguage(r, u, c.Value)
-	}
-}
-
 // keepLoginLanguage gives a user who has no language of their own the one their login
 // was in (the switch's choice, else the browser's).
 func (p *Portal) keepLoginLanguage(r *http.Request, u store.User) {
