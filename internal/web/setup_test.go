@@ -1,44 +1,27 @@
 package web
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
 	"html"
-	"image/png"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
-
 	"github.com/baken-cert/baken/internal/auth"
 	"github.com/baken-cert/baken/internal/store"
 	"github.com/baken-cert/baken/internal/store/storetest"
+	"github.com/baken-cert/baken/internal/web/qrtest"
 )
 
 // decodeQR reads the text of the QR code of a data: URI of a PNG.
 func decodeQR(t *testing.T, dataURI string) string {
 	t.Helper()
-	raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(dataURI, "data:image/png;base64,"))
+	text, err := qrtest.Decode(dataURI)
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := png.Decode(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true})
-	if err != nil {
-		t.Fatalf("decoding the QR code: %v", err)
-	}
-	return res.GetText()
+	return text
 }
 
 // TestSetupEnrolment: the set-up page offers one secret until the set-up completes, as

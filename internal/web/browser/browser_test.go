@@ -4,11 +4,8 @@
 package browser
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
 	"fmt"
-	"image/png"
 	"io"
 	"log/slog"
 	"net"
@@ -27,8 +24,6 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/baken-cert/baken/internal/app"
 	"github.com/baken-cert/baken/internal/auth"
@@ -38,6 +33,7 @@ import (
 	"github.com/baken-cert/baken/internal/store"
 	"github.com/baken-cert/baken/internal/verify"
 	"github.com/baken-cert/baken/internal/verify/dnstest"
+	"github.com/baken-cert/baken/internal/web/qrtest"
 )
 
 // chromiumPath finds Debian's chromium; without it the test is skipped, unless
@@ -84,25 +80,13 @@ func qrSecret(secret *string) chromedp.Action {
 		if err := chromedp.AttributeValue("#qr", "src", &src, &ok, chromedp.ByQuery).Do(ctx); err != nil || !ok {
 			return fmt.Errorf("no QR code: %v", err)
 		}
-		raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(src, "data:image/png;base64,"))
+		text, err := qrtest.Decode(src)
 		if err != nil {
 			return err
 		}
-		img, err := png.Decode(bytes.NewReader(raw))
-		if err != nil {
-			return err
-		}
-		bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-		if err != nil {
-			return err
-		}
-		res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true})
-		if err != nil {
-			return fmt.Errorf("decoding the QR code: %w", err)
-		}
-		u, err := url.Parse(res.GetText())
+		u, err := url.Parse(text)
 		if err != nil || u.Scheme != "otpauth" || u.Query().Get("secret") == "" {
-			return fmt.Errorf("the QR code holds %q", res.GetText())
+			return fmt.Errorf("the QR code holds %q", text)
 		}
 		*secret = u.Query().Get("secret")
 		return nil
